@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/logging.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace mysfits::core {
+
+// The settings every service shares. Environment first, flags override (CLI11 envname), as the
+// contract's configuration table says.
+struct ServiceConfig {
+  std::string host = "0.0.0.0";    // HOST / --host
+  std::uint16_t port = 8080;       // PORT / --port
+  std::uint16_t admin_port = 0;    // ADMIN_PORT / --admin-port (0: off)
+  std::string log_level = "info";  // LOG_LEVEL / --log-level
+  int threads = 0;                 // THREADS / --threads (0: one per core)
+  int drain_timeout_ms = 20'000;   // DRAIN_TIMEOUT_MS / --drain-timeout-ms
+
+  LogLevel level() const;
+};
+
+void add_service_options(CLI::App& app, ServiceConfig& config);
+
+// Parses argv. --help prints usage and exits 0; any error prints one line
+// "<program>: <message>" on stderr and exits 2.
+void parse_or_exit(CLI::App& app, int argc, char** argv);
+
+// A start-up error that is the user's to fix: one line on stderr, exit 2.
+[[noreturn]] void exit_usage_error(const std::string& program, const std::string& message);
+
+}  // namespace mysfits::core

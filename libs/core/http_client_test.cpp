@@ -1,0 +1,2 @@
+// Tests for HttpClient: written with its implementation (issue 3).
+#include <gtest/gtest.h>

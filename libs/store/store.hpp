@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/mysfit.hpp"
+
+namespace mysfits::store {
+
+template <class T>
+using Callback = std::function<void(core::Result<T>)>;
+
+// What the monolith's handlers need from persistence. Asynchronous so that a network store
+// (DynamoDB) never blocks a server thread; an embedded store (SQLite) may complete inline.
+// Callbacks run on the calling thread. Errors: kNotFound for an unknown id, kConflict for an
+// adopt of an adopted mysfit, kUnavailable/kTimeout/kBadGateway when the backend fails.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual void list(std::optional<Filter> filter, Callback<std::vector<Mysfit>> done) = 0;
+  virtual void get(const std::string& id, Callback<Mysfit> done) = 0;
+  // Atomically adds one like; returns the new count.
+  virtual void like(const std::string& id, Callback<std::int64_t> done) = 0;
+  // Sets adopted when it is not yet; kConflict when it already is.
+  virtual void adopt(const std::string& id, Callback<core::Unit> done) = 0;
+  // Cheap round trip for readiness.
+  virtual void ping(Callback<core::Unit> done) = 0;
+};
+
+}  // namespace mysfits::store
