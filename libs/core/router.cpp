@@ -5,6 +5,9 @@
 namespace mysfits::core {
 namespace {
 
+// Stands for a "{name}" segment; cannot collide with a literal, which never contains braces.
+constexpr std::string_view kParam = "{}";
+
 std::vector<std::string> split_pattern(const std::string& pattern) {
   std::vector<std::string> out;
   std::size_t pos = 1;  // patterns start with '/'
@@ -36,7 +39,7 @@ bool match_segments(const std::vector<std::string>& segments, std::string_view p
       next = path.size();
     std::string_view seg = path.substr(pos, next - pos);
     const std::string& want = segments[i];
-    if (want.empty()) {
+    if (want == kParam) {
       if (seg.empty())
         return false;
       params.push_back(seg);

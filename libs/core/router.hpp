@@ -70,7 +70,7 @@ class Router {
 
  private:
   struct PathEntry {
-    std::vector<std::string> segments;  // "" for a "{param}" segment
+    std::vector<std::string> segments;  // "{}" for a "{param}" segment
     std::vector<std::size_t> route_indexes;
   };
   std::vector<Route> routes_;
