@@ -17,7 +17,7 @@ std::vector<std::string> split_pattern(const std::string& pattern) {
       next = pattern.size();
     std::string seg = pattern.substr(pos, next - pos);
     if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}')
-      seg.clear();
+      seg = kParam;
     out.push_back(std::move(seg));
     pos = next + 1;
   }
