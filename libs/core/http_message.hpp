@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,12 @@ class Request {
 
   // First value of a header (case-insensitive name), or empty.
   std::string_view header(std::string_view name) const;
+  // Every header field in arrival order, names as sent.
+  void for_each_header(
+      const std::function<void(std::string_view name, std::string_view value)>& fn) const;
+  unsigned version() const;             // 10 or 11
+  std::uint16_t local_port() const;     // the listener's port the client connected to
+  std::uint16_t remote_port() const;
 
   // Values captured by "{name}" segments of the matched route, in order.
   const std::vector<std::string_view>& params() const { return params_; }

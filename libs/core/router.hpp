@@ -62,6 +62,9 @@ class Router {
   Router& post(std::string pattern, SyncHandler handler);
   Router& post(std::string pattern, AsyncHandler handler);
   Router& add(std::string method, std::string pattern, SyncHandler sync, AsyncHandler async);
+  // Handles every request no route matches (the gateway's data plane); without it such
+  // requests get 404 or 405.
+  Router& fallback(AsyncHandler handler);
 
   // HEAD is answered by GET routes; OPTIONS finds the path and reports its Allow list.
   Match match(std::string_view method, std::string_view path) const;
@@ -75,6 +78,7 @@ class Router {
   };
   std::vector<Route> routes_;
   std::vector<PathEntry> paths_;
+  std::unique_ptr<Route> fallback_;
 };
 
 }  // namespace mysfits::core
