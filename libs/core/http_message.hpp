@@ -41,8 +41,8 @@ class Request {
   // Every header field in arrival order, names as sent.
   void for_each_header(
       const std::function<void(std::string_view name, std::string_view value)>& fn) const;
-  unsigned version() const;             // 10 or 11
-  std::uint16_t local_port() const;     // the listener's port the client connected to
+  unsigned version() const;          // 10 or 11
+  std::uint16_t local_port() const;  // the listener's port the client connected to
   std::uint16_t remote_port() const;
 
   // Values captured by "{name}" segments of the matched route, in order.

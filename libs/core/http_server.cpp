@@ -1,0 +1,257 @@
+#include "core/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <list>
+#include <map>
+#include <stdexcept>
+#include <thread>
+
+#include "core/http_session.hpp"
+#include "core/io_context.hpp"
+#include "core/logging.hpp"
+#include "core/metrics.hpp"
+
+namespace mysfits::core {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::Impl {
+  struct Periodic {
+    std::chrono::milliseconds interval;
+    std::function<void()> fn;
+  };
+  struct Listener {
+    std::unique_ptr<tcp::acceptor> acceptor;
+    const Router* router = nullptr;
+    bool public_traffic = true;
+    std::uint16_t port = 0;
+  };
+
+  HttpServer& owner;
+  ServerOptions options;
+  std::shared_ptr<Metrics> metrics;
+  std::vector<std::unique_ptr<detail::Worker>> workers;
+  std::list<Listener> listeners;  // stable addresses: sessions keep a pointer to theirs
+  std::vector<std::function<void(int)>> worker_start;
+  std::vector<Periodic> periodics;
+  std::multimap<int, std::function<void()>> signal_handlers;
+  std::atomic<std::size_t> open_sessions{0};
+  std::atomic<bool> shutdown_requested{false};
+  std::size_t next_worker = 0;
+
+  Impl(HttpServer& o, ServerOptions opts, std::shared_ptr<Metrics> m)
+      : owner(o), options(std::move(opts)), metrics(std::move(m)) {
+    int n = options.threads > 0 ? options.threads
+                                : static_cast<int>(std::thread::hardware_concurrency());
+    if (n <= 0)
+      n = 1;
+    for (int i = 0; i < n; ++i)
+      workers.push_back(std::make_unique<detail::Worker>(i));
+  }
+
+  detail::SessionContext context_for(const Listener& l) {
+    detail::SessionContext c;
+    c.router = l.router;
+    c.options = &options;
+    c.server = &owner;
+    c.open_sessions = &open_sessions;
+    c.local_port = l.port;
+    c.metrics = l.public_traffic ? metrics.get() : nullptr;
+    if (c.metrics != nullptr) {
+      for (const auto& r : l.router->routes())
+        c.series[&r] = c.metrics->series(r.label);
+      c.unmatched = c.metrics->series("unmatched");
+    }
+    return c;
+  }
+
+  // One acceptor per listener, on worker 0; accepted sockets go round robin to the workers,
+  // each of which owns its connections outright (no strands, no locks on the request path).
+  asio::awaitable<void> accept_loop(Listener& l) {
+    auto context = std::make_shared<detail::SessionContext>(context_for(l));
+    for (;;) {
+      detail::Worker& w = *workers[next_worker++ % workers.size()];
+      auto [ec, socket] =
+          co_await l.acceptor->async_accept(w.io, asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted || !l.acceptor->is_open())
+        co_return;
+      if (ec) {
+        // Out of descriptors or a reset before accept: log, breathe, keep serving.
+        log_warn("accept_failed", {{"error", ec.message()}});
+        asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      if (open_sessions.load(std::memory_order_relaxed) >= options.limits.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      open_sessions.fetch_add(1, std::memory_order_relaxed);
+      asio::co_spawn(w.io, detail::run_session(w, std::move(socket), context), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> periodic_loop(Periodic p) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (!owner.draining()) {
+      try {
+        p.fn();
+      } catch (const std::exception& e) {
+        log_error("periodic_task_failed", {{"error", e.what()}});
+      }
+      timer.expires_after(p.interval);
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec)
+        co_return;
+    }
+  }
+
+  // Runs on worker 0 once shutdown is requested: close listeners, tell every worker to close
+  // idle connections, then wait for in-flight requests until the drain deadline.
+  asio::awaitable<void> drain() {
+    for (auto& l : listeners) {
+      boost::system::error_code ignored;
+      l.acceptor->close(ignored);
+    }
+    for (auto& w : workers) {
+      asio::post(w->io, [worker = w.get()] { worker->begin_drain(); });
+    }
+    auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (open_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    std::size_t left = open_sessions.load();
+    log_info("drained", {{"connections_left", static_cast<unsigned long>(left)}});
+    for (auto& w : workers)
+      w->io.stop();
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options, std::shared_ptr<Metrics> metrics)
+    : impl_(std::make_unique<Impl>(*this, std::move(options), std::move(metrics))) {}
+
+HttpServer::~HttpServer() {
+  for (auto& w : impl_->workers)
+    w->io.stop();
+}
+
+int HttpServer::thread_count() const {
+  return static_cast<int>(impl_->workers.size());
+}
+
+std::uint16_t HttpServer::listen(const std::string& host, std::uint16_t port, const Router& router,
+                                 bool public_traffic) {
+  auto& io = impl_->workers.front()->io;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec)
+    throw std::runtime_error("invalid listen address '" + host + "'");
+  tcp::endpoint endpoint(address, port);
+  auto acceptor = std::make_unique<tcp::acceptor>(io);
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(asio::socket_base::reuse_address(true));
+  acceptor->bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                             ec.message());
+  }
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  Impl::Listener l;
+  l.port = acceptor->local_endpoint().port();
+  l.acceptor = std::move(acceptor);
+  l.router = &router;
+  l.public_traffic = public_traffic;
+  impl_->listeners.push_back(std::move(l));
+  return impl_->listeners.back().port;
+}
+
+void HttpServer::on_worker_start(std::function<void(int)> fn) {
+  impl_->worker_start.push_back(std::move(fn));
+}
+
+void HttpServer::run_every(std::chrono::milliseconds interval, std::function<void()> fn) {
+  impl_->periodics.push_back(Impl::Periodic{interval, std::move(fn)});
+}
+
+void HttpServer::on_signal(int signal_number, std::function<void()> fn) {
+  impl_->signal_handlers.emplace(signal_number, std::move(fn));
+}
+
+void HttpServer::shutdown() {
+  if (impl_->shutdown_requested.exchange(true))
+    return;
+  draining_.store(true);
+  log_info("shutdown_started", {});
+  auto& io = impl_->workers.front()->io;
+  asio::co_spawn(io, impl_->drain(), asio::detached);
+}
+
+void HttpServer::run() {
+  auto& impl = *impl_;
+  auto& io0 = impl.workers.front()->io;
+
+  asio::signal_set stop_signals(io0, SIGTERM, SIGINT);
+  std::function<void()> wait_stop = [&] {
+    stop_signals.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec)
+        shutdown();
+    });
+  };
+  wait_stop();
+  asio::signal_set custom_signals(io0);
+  for (const auto& [sig, fn] : impl.signal_handlers)
+    custom_signals.add(sig);
+  std::function<void()> wait_custom = [&] {
+    custom_signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec)
+        return;
+      auto [begin, end] = impl.signal_handlers.equal_range(sig);
+      for (auto it = begin; it != end; ++it)
+        it->second();
+      wait_custom();
+    });
+  };
+  if (!impl.signal_handlers.empty())
+    wait_custom();
+
+  for (auto& l : impl.listeners)
+    asio::co_spawn(io0, impl.accept_loop(l), asio::detached);
+  for (auto& p : impl.periodics)
+    asio::co_spawn(io0, impl.periodic_loop(p), asio::detached);
+
+  auto run_worker = [&impl](detail::Worker& w) {
+    IoScope scope(w.io);
+    for (auto& fn : impl.worker_start)
+      fn(w.index);
+    auto guard = asio::make_work_guard(w.io);
+    w.io.run();
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl.workers.size(); ++i) {
+    threads.emplace_back([&run_worker, w = impl.workers[i].get()] { run_worker(*w); });
+  }
+  run_worker(*impl.workers.front());
+  for (auto& t : threads)
+    t.join();
+  boost::system::error_code ignored;
+  stop_signals.cancel(ignored);
+  custom_signals.cancel(ignored);
+}
+
+}  // namespace mysfits::core

@@ -31,9 +31,9 @@ struct ServerOptions {
   std::string service_name = "mysfits";
   int threads = 0;  // 0: one per core
   ServerLimits limits;
-  bool cors = true;                // answer preflights, add Access-Control-Allow-Origin
+  bool cors = true;  // answer preflights, add Access-Control-Allow-Origin
   std::string cors_origin = "*";
-  bool request_ids = true;         // keep or make X-Request-Id, echo it on the response
+  bool request_ids = true;  // keep or make X-Request-Id, echo it on the response
   std::chrono::milliseconds drain_timeout{20'000};
 };
 
@@ -71,6 +71,10 @@ class HttpServer {
   void on_worker_start(std::function<void(int worker_index)> fn);
 
   int thread_count() const;
+
+  // Runs fn on worker 0's thread whenever the process receives signal_number (e.g. SIGHUP to
+  // reload configuration). SIGTERM and SIGINT always start shutdown().
+  void on_signal(int signal_number, std::function<void()> fn);
 
   // Runs fn on worker 0's thread every interval until shutdown (background health checks);
   // fn may use HttpClient since current_io() is set there.

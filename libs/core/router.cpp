@@ -106,6 +106,15 @@ Router& Router::add(std::string method, std::string pattern, SyncHandler sync, A
   return *this;
 }
 
+Router& Router::fallback(AsyncHandler handler) {
+  fallback_ = std::make_unique<Route>();
+  fallback_->method = "*";
+  fallback_->pattern = "*";
+  fallback_->label = "fallback";
+  fallback_->async = std::move(handler);
+  return *this;
+}
+
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match m;
   std::vector<std::string_view> params;
@@ -131,6 +140,10 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     return m;
   }
   m.allow.clear();
+  if (fallback_) {
+    m.kind = Match::Kind::kFound;
+    m.route = fallback_.get();
+  }
   return m;
 }
 

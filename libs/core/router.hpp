@@ -70,6 +70,7 @@ class Router {
   Match match(std::string_view method, std::string_view path) const;
 
   const std::vector<Route>& routes() const { return routes_; }
+  const Route* fallback_route() const { return fallback_.get(); }
 
  private:
   struct PathEntry {

@@ -1,0 +1,218 @@
+#include "core/http_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "core/metrics.hpp"
+#include "core/service_routes.hpp"
+#include "support/http_probe.hpp"
+
+namespace mysfits::core {
+namespace {
+
+using testing::http;
+using testing::raw_exchange;
+using testing::status_of;
+
+// Runs a real HttpServer on an ephemeral loopback port in a background thread.
+class ServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.get("/hello", [](const Request&) { return Response::json(200, R"({"hi":1})"); });
+    router_.get("/items/{id}", [](const Request& r) {
+      return Response::json(200, "{\"id\":\"" + std::string(r.param(0)) + "\"}");
+    });
+    router_.post("/echo",
+                 [](const Request& r) { return Response::json(200, std::string(r.body())); });
+    router_.post("/later", [this](const Request&, Responder responder) {
+      // Completes from another thread, as a slow dependency would.
+      later_.push_back(std::thread([r = std::move(responder), this]() mutable {
+        release_.get_future().wait();
+        r.send(Response::json(200, R"({"late":true})"));
+      }));
+    });
+    router_.get("/forgotten", [](const Request&, Responder) {});
+    router_.get("/header", [](const Request& r) {
+      return Response::json(200, "\"" + std::string(r.header("x-test")) + "\"");
+    });
+    ServerOptions o;
+    o.threads = 2;
+    o.limits.max_body = 1024;
+    o.limits.request_timeout = std::chrono::milliseconds(500);
+    o.drain_timeout = std::chrono::seconds(5);
+    server_ = std::make_unique<HttpServer>(o, metrics_);
+    add_probe_routes(router_, *server_);
+    port_ = server_->listen("127.0.0.1", 0, router_);
+    server_->set_ready(true);
+    thread_ = std::thread([this] { server_->run(); });
+  }
+
+  void TearDown() override {
+    release_once();
+    server_->shutdown();
+    thread_.join();
+    for (auto& t : later_)
+      t.join();
+  }
+
+  void release_once() {
+    if (!released_) {
+      released_ = true;
+      release_.set_value();
+    }
+  }
+
+  Router router_;
+  std::shared_ptr<Metrics> metrics_ = std::make_shared<Metrics>("test");
+  std::unique_ptr<HttpServer> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::promise<void> release_;
+  bool released_ = false;
+  std::vector<std::thread> later_;
+};
+
+TEST_F(ServerFixture, ServesRouteWithJsonAndCorsAndRequestId) {
+  auto r = http(port_, "GET", "/hello");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"hi":1})");
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(r.header("access-control-allow-origin"), "*");
+  EXPECT_EQ(r.header("x-request-id").size(), 32u);
+}
+
+TEST_F(ServerFixture, KeepsAValidIncomingRequestId) {
+  auto r = http(port_, "GET", "/hello", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(r.header("x-request-id"), "abc-123");
+  auto bad = http(port_, "GET", "/hello", "", {{"X-Request-Id", "has space"}});
+  EXPECT_NE(bad.header("x-request-id"), "has space");
+}
+
+TEST_F(ServerFixture, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
+  auto r = http(port_, "GET", "/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("\"error\":\"not_found\""), std::string::npos);
+  auto m = http(port_, "DELETE", "/hello");
+  EXPECT_EQ(m.status, 405);
+  EXPECT_EQ(m.header("allow"), "GET, HEAD, OPTIONS");
+}
+
+TEST_F(ServerFixture, PreflightIsAnswered204) {
+  auto r = http(port_, "OPTIONS", "/echo", "",
+                {{"Origin", "http://x"},
+                 {"Access-Control-Request-Method", "POST"},
+                 {"Access-Control-Request-Headers", "content-type"}});
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.header("access-control-allow-methods"), "POST, OPTIONS");
+  EXPECT_EQ(r.header("access-control-allow-headers"), "content-type");
+}
+
+TEST_F(ServerFixture, HeadGetsHeadersWithoutBody) {
+  auto r = http(port_, "HEAD", "/hello");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-length"), "8");
+}
+
+TEST_F(ServerFixture, PipelinedRequestsAreAnsweredInOrder) {
+  std::string reqs;
+  for (int i = 0; i < 3; ++i)
+    reqs += "GET /items/n" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  reqs += "GET /items/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  auto out = raw_exchange(port_, reqs);
+  auto p0 = out.find("\"n0\"");
+  auto p1 = out.find("\"n1\"");
+  auto p2 = out.find("\"n2\"");
+  auto p3 = out.find("\"last\"");
+  ASSERT_NE(p3, std::string::npos) << out;
+  EXPECT_LT(p0, p1);
+  EXPECT_LT(p1, p2);
+  EXPECT_LT(p2, p3);
+}
+
+TEST_F(ServerFixture, OversizedBodyIs413) {
+  auto r = http(port_, "POST", "/echo", std::string(2048, 'x'));
+  EXPECT_EQ(r.status, 413);
+}
+
+TEST_F(ServerFixture, OversizedHeaderIs431AndLongTargetIs414) {
+  auto r = http(port_, "GET", "/hello", "", {{"X-Big", std::string(17 * 1024, 'a')}});
+  EXPECT_EQ(r.status, 431);
+  std::string many;
+  auto total = http(port_, "GET", "/hello", "",
+                    {{"X-A", std::string(15000, 'a')},
+                     {"X-B", std::string(15000, 'a')},
+                     {"X-C", std::string(15000, 'a')},
+                     {"X-D", std::string(15000, 'a')},
+                     {"X-E", std::string(15000, 'a')}});
+  EXPECT_EQ(total.status, 431);
+  auto longt = http(port_, "GET", "/items/" + std::string(17 * 1024, 'a'));
+  EXPECT_EQ(longt.status, 414);
+}
+
+TEST_F(ServerFixture, GarbageIs400AndServerKeepsServing) {
+  auto out = raw_exchange(port_, "\x01\x02 garbage \r\n\r\n");
+  EXPECT_EQ(status_of(out), 400) << out;
+  EXPECT_EQ(http(port_, "GET", "/hello").status, 200);
+}
+
+TEST_F(ServerFixture, HalfARequestIsCutOffAfterTheRequestTimeout) {
+  auto start = std::chrono::steady_clock::now();
+  auto out = raw_exchange(port_, "GET /hello HTTP/1.1\r\nHost: x\r\n", std::chrono::seconds(5));
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(waited, std::chrono::seconds(4)) << "connection was held open";
+  EXPECT_EQ(http(port_, "GET", "/hello").status, 200);
+}
+
+TEST_F(ServerFixture, ExpectContinueGetsInterimResponse) {
+  auto out = raw_exchange(port_,
+                          "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                          "Expect: 100-continue\r\nConnection: close\r\n\r\n{}");
+  EXPECT_EQ(out.rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << out;
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST_F(ServerFixture, HandlerThatNeverRespondsGets500) {
+  EXPECT_EQ(http(port_, "GET", "/forgotten").status, 500);
+}
+
+TEST_F(ServerFixture, HeadersAreReadCaseInsensitively) {
+  EXPECT_EQ(http(port_, "GET", "/header", "", {{"X-TEST", "v"}}).body, "\"v\"");
+}
+
+TEST_F(ServerFixture, ShutdownWaitsForInFlightRequestAndTurnsNotReady) {
+  auto in_flight = std::async(std::launch::async, [this] { return http(port_, "POST", "/later"); });
+  // Wait until the request is inside the handler.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (later_.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_FALSE(later_.empty());
+  server_->shutdown();
+  EXPECT_FALSE(server_->ready());
+  release_once();
+  auto r = in_flight.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"late":true})");
+  EXPECT_EQ(r.header("connection"), "close");
+}
+
+TEST_F(ServerFixture, MetricsCountRequestsByRoute) {
+  http(port_, "GET", "/hello");
+  http(port_, "GET", "/hello");
+  auto text = metrics_->render();
+  EXPECT_NE(text.find(R"(route="GET /hello",status="200"} 2)"), std::string::npos) << text;
+}
+
+TEST_F(ServerFixture, ReadyzFollowsReadiness) {
+  EXPECT_EQ(http(port_, "GET", "/readyz").status, 200);
+  server_->set_ready(false);
+  EXPECT_EQ(http(port_, "GET", "/readyz").status, 503);
+  EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace mysfits::core

@@ -1,0 +1,349 @@
+#include "core/http_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <random>
+
+#include "core/logging.hpp"
+
+namespace mysfits::core {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using BeastRequest = http::request<http::string_body>;
+
+namespace detail {
+struct RawRequest {
+  const BeastRequest* message;
+  std::uint16_t local_port;
+  std::uint16_t remote_port;
+};
+}  // namespace detail
+
+std::string_view Request::header(std::string_view name) const {
+  const auto& fields = raw_->message->base();
+  auto it = fields.find(name);
+  return it == fields.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+void Request::for_each_header(
+    const std::function<void(std::string_view, std::string_view)>& fn) const {
+  for (const auto& f : raw_->message->base())
+    fn(f.name_string(), f.value());
+}
+
+unsigned Request::version() const {
+  return raw_->message->version();
+}
+std::uint16_t Request::local_port() const {
+  return raw_->local_port;
+}
+std::uint16_t Request::remote_port() const {
+  return raw_->remote_port;
+}
+
+namespace detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Hands an async handler's response back to the waiting connection, always through post():
+// a store that completes inline must not resume the connection inside its own initiation.
+template <class Handler>
+class HandlerSink final : public Responder::Sink {
+ public:
+  HandlerSink(Handler handler, asio::any_io_executor executor)
+      : handler_(std::move(handler)), executor_(std::move(executor)) {}
+  void complete(Response response) override {
+    asio::post(executor_, [h = std::move(handler_), r = std::move(response)]() mutable {
+      std::move(h)(std::move(r));
+    });
+  }
+
+ private:
+  Handler handler_;
+  asio::any_io_executor executor_;
+};
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128)
+    return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':' || c == '=' || c == ';';
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+std::string make_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    auto v = rng();
+    for (int i = 0; i < 16; ++i)
+      id[half * 16 + i] = kHex[(v >> (i * 4)) & 0xf];
+  }
+  return id;
+}
+
+// 0: close without a response (the peer left, or the socket is already closed by a timeout).
+int status_for_read_error(const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit)
+    return 431;
+  if (ec == http::error::body_limit)
+    return 413;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message)
+    return 0;
+  if (ec.category() == http::make_error_code(http::error::bad_method).category())
+    return 400;
+  return 0;
+}
+
+// Limits Beast does not enforce itself: the request line and each header field on its own.
+int status_for_oversized_parts(const BeastRequest& msg, const ServerLimits& limits) {
+  if (msg.method_string().size() + msg.target().size() + 10 > limits.max_request_line)
+    return 414;
+  for (const auto& f : msg.base()) {
+    if (f.name_string().size() + f.value().size() + 2 > limits.max_header_field)
+      return 431;
+  }
+  return 0;
+}
+
+http::response<http::string_body> to_beast(Response&& r, unsigned version, bool head) {
+  http::response<http::string_body> res;
+  res.version(version);
+  res.result(static_cast<unsigned>(r.status));
+  if (!r.content_type.empty() && r.status != 204)
+    res.set(http::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers)
+    res.insert(k, v);
+  if (head) {
+    res.content_length(r.body.size());
+  } else {
+    res.body() = std::move(r.body);
+    if (r.status != 204 && r.status != 304)
+      res.prepare_payload();
+  }
+  return res;
+}
+
+void add_common_headers(http::response<http::string_body>& res, const ServerOptions& options,
+                        std::string_view request_id) {
+  if (options.cors) {
+    res.set(http::field::access_control_allow_origin, options.cors_origin);
+    res.set(http::field::access_control_expose_headers, "X-Request-Id");
+  }
+  if (options.request_ids && !request_id.empty())
+    res.set("X-Request-Id", request_id);
+}
+
+Response preflight(const BeastRequest& msg, const std::string& allow) {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.emplace_back("Access-Control-Allow-Methods", allow);
+  auto requested = msg[http::field::access_control_request_headers];
+  r.headers.emplace_back(
+      "Access-Control-Allow-Headers",
+      requested.empty() ? std::string("Content-Type, X-Request-Id") : std::string(requested));
+  r.headers.emplace_back("Access-Control-Max-Age", "600");
+  return r;
+}
+
+asio::awaitable<Response> call_async(const AsyncHandler& handler, const Request& request) {
+  auto executor = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+      [&](auto completion) {
+        using Sink = HandlerSink<decltype(completion)>;
+        Responder responder(std::make_unique<Sink>(std::move(completion), executor));
+        try {
+          handler(request, std::move(responder));
+        } catch (const std::exception& e) {
+          log_error("handler_failed", {{"error", e.what()}, {"request_id", request.request_id()}});
+        }
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<Response> dispatch(const SessionContext& ctx, Request& request,
+                                   const BeastRequest& msg, Metrics::RequestSeries*& series) {
+  auto match = ctx.router->match(request.method(), request.path());
+  series = ctx.unmatched;
+  if (match.kind == Router::Match::Kind::kFound && request.method() == "OPTIONS" &&
+      ctx.options->cors && match.route->method != "OPTIONS") {
+    co_return preflight(msg, match.allow);
+  }
+  if (match.kind != Router::Match::Kind::kFound) {
+    if (match.kind == Router::Match::Kind::kMethodNotAllowed) {
+      if (request.method() == "OPTIONS" && ctx.options->cors)
+        co_return preflight(msg, match.allow);
+      auto r = Response::error(405, "method_not_allowed",
+                               "method " + std::string(request.method()) + " is not allowed here");
+      r.headers.emplace_back("Allow", match.allow);
+      co_return r;
+    }
+    co_return Response::error(404, "not_found", "no route for " + std::string(request.path()));
+  }
+  if (auto it = ctx.series.find(match.route); it != ctx.series.end())
+    series = it->second;
+  request.set_params(std::move(match.params));
+  if (match.route->sync) {
+    try {
+      co_return match.route->sync(request);
+    } catch (const std::exception& e) {
+      log_error("handler_failed", {{"error", e.what()}, {"request_id", request.request_id()}});
+      co_return Response::error(500, "internal", "internal error");
+    }
+  }
+  co_return co_await call_async(match.route->async, request);
+}
+
+asio::awaitable<void> write_and_maybe_close(beast::tcp_stream& stream,
+                                            http::response<http::string_body>& res,
+                                            const ServerLimits& limits, bool& ok) {
+  stream.expires_after(limits.write_timeout);
+  auto [ec, n] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+  ok = !ec;
+}
+
+}  // namespace
+
+void Worker::begin_drain() {
+  draining = true;
+  for (auto* s : sessions) {
+    if (s->idle)
+      s->stream->cancel();
+  }
+}
+
+asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
+                                  std::shared_ptr<const SessionContext> context) {
+  const SessionContext& ctx = *context;
+  const ServerLimits& limits = ctx.options->limits;
+  boost::system::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto remote = socket.remote_endpoint(ec);
+  const std::string remote_address = ec ? std::string() : remote.address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+
+  SessionHandle handle{&stream, true};
+  worker.sessions.push_front(&handle);
+  struct Unregister {
+    Worker& w;
+    std::list<SessionHandle*>::iterator it;
+    std::atomic<std::size_t>* open;
+    ~Unregister() {
+      w.sessions.erase(it);
+      open->fetch_sub(1, std::memory_order_relaxed);
+    }
+  } unregister{worker, worker.sessions.begin(), ctx.open_sessions};
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (buffer.size() == 0) {
+      handle.idle = true;
+      if (worker.draining)
+        break;
+      stream.expires_after(limits.idle_timeout);
+      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(8192),
+                                                          asio::as_tuple(asio::use_awaitable));
+      if (read_ec)
+        break;
+      buffer.commit(n);
+    }
+    handle.idle = false;
+
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_total));
+    parser.body_limit(limits.max_body);
+    stream.expires_after(limits.request_timeout);
+    auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser,
+                                                              asio::as_tuple(asio::use_awaitable));
+    int early_status =
+        head_ec ? status_for_read_error(head_ec) : status_for_oversized_parts(parser.get(), limits);
+    if (!head_ec && early_status == 0 && !parser.is_done()) {
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                   asio::as_tuple(asio::use_awaitable));
+      }
+      auto [body_ec, body_n] =
+          co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (body_ec) {
+        head_ec = body_ec;
+        early_status = status_for_read_error(body_ec);
+      }
+    }
+    if (head_ec || early_status != 0) {
+      if (early_status != 0 && stream.socket().is_open()) {
+        auto res = to_beast(Response::error(early_status, "bad_request",
+                                            early_status == 431   ? "request headers too large"
+                                            : early_status == 413 ? "request body too large"
+                                            : early_status == 414 ? "request line too long"
+                                                                  : "malformed request"),
+                            11, false);
+        add_common_headers(res, *ctx.options, {});
+        res.keep_alive(false);
+        bool ok = false;
+        co_await write_and_maybe_close(stream, res, limits, ok);
+        if (ctx.unmatched != nullptr)
+          ctx.unmatched->observe(early_status, 0);
+      }
+      break;
+    }
+
+    const auto started = Clock::now();
+    const BeastRequest& msg = parser.get();
+    std::string request_id;
+    if (ctx.options->request_ids) {
+      auto given = msg["X-Request-Id"];
+      request_id = valid_request_id(given) ? std::string(given) : make_request_id();
+    }
+    detail::RawRequest raw{&msg, ctx.local_port, remote.port()};
+    Request request(&raw, msg.method_string(), msg.target(), msg.body(), remote_address,
+                    request_id);
+    Metrics::RequestSeries* series = nullptr;
+    Response response = co_await dispatch(ctx, request, msg, series);
+    const int status = response.status;
+    const bool head = msg.method() == http::verb::head;
+    auto res = to_beast(std::move(response), msg.version(), head);
+    add_common_headers(res, *ctx.options, request_id);
+    const bool keep_alive = msg.keep_alive() && !worker.draining;
+    res.keep_alive(keep_alive);
+
+    bool ok = false;
+    co_await write_and_maybe_close(stream, res, limits, ok);
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (series != nullptr)
+      series->observe(status, seconds);
+    if (log_enabled(LogLevel::kDebug)) {
+      log_debug("request", {{"method", std::string_view(msg.method_string())},
+                            {"path", request.path()},
+                            {"status", status},
+                            {"micros", static_cast<long long>(seconds * 1e6)},
+                            {"request_id", request_id}});
+    }
+    if (!ok || !keep_alive)
+      break;
+  }
+  if (stream.socket().is_open()) {
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+  }
+}
+
+}  // namespace detail
+}  // namespace mysfits::core
