@@ -33,10 +33,11 @@ export function resolveApiBase(search, config, pageHref) {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-export function createApi(base, fetchImpl = globalThis.fetch.bind(globalThis)) {
+export function createApi(base, {fetchImpl = globalThis.fetch.bind(globalThis),
+                                  timeoutMs = kTimeoutMs} = {}) {
   async function request(method, path) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), kTimeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       let response;
       try {

@@ -1,0 +1,156 @@
+// Starts the system under test for the browser tests: `mysfits up` when the CLI can run it,
+// otherwise the monolith plus a static server for web/ (both on 127.0.0.1, on free ports).
+// Every child runs in its own process group and is killed with it, also when the test process
+// dies (parent-death signal via setpriv) or exits early.
+import {spawn, spawnSync} from "node:child_process";
+import {existsSync, mkdirSync, openSync, readFileSync, rmSync} from "node:fs";
+import {createServer} from "node:net";
+import path from "node:path";
+import {setTimeout as sleep} from "node:timers/promises";
+
+import {startStaticServer} from "./static_server.mjs";
+
+const kSetpriv = "/usr/bin/setpriv";
+const kReadyTimeoutMs = 30000;
+const kStopTimeoutMs = 8000;
+
+const running = new Set();
+process.on("exit", () => {
+  for (const child of running) killGroup(child, "SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+// A loopback port that was free a moment ago.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const {port} = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+// A child in its own process group whose output goes to logFile.
+function startChild(name, exe, args, {env, logFile}) {
+  const out = openSync(logFile, "a");
+  const [cmd, argv] = existsSync(kSetpriv)
+    ? [kSetpriv, ["--pdeathsig", "KILL", "--", exe, ...args]]
+    : [exe, args];
+  const child = spawn(cmd, argv, {
+    detached: true,
+    stdio: ["ignore", out, out],
+    env: {...process.env, ...env},
+  });
+  child.label = name;
+  child.logFile = logFile;
+  child.exited = new Promise((resolve) => child.once("exit", (code, signal) => {
+    running.delete(child);
+    resolve(signal ?? code);
+  }));
+  running.add(child);
+  return child;
+}
+
+// SIGTERM to the group, then SIGKILL when it has not gone within the deadline.
+async function stopChild(child) {
+  if (!running.has(child)) return;
+  killGroup(child, "SIGTERM");
+  const gone = await Promise.race([child.exited.then(() => true), sleep(kStopTimeoutMs, false)]);
+  if (!gone) killGroup(child, "SIGKILL");
+  await child.exited;
+  // The leader is gone; anything left in its group is killed too.
+  killGroup(child, "SIGKILL");
+}
+
+async function ok(url) {
+  try {
+    const response = await fetch(url, {signal: AbortSignal.timeout(2000)});
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+// Polls until every URL answers 2xx; fails early when a child has exited.
+async function waitReady(urls, children) {
+  const deadline = Date.now() + kReadyTimeoutMs;
+  for (;;) {
+    const dead = children.find((c) => !running.has(c));
+    if (dead) {
+      throw new Error(`${dead.label} exited during start-up; log ${dead.logFile}:\n` +
+                      tail(dead.logFile));
+    }
+    const answers = await Promise.all(urls.map(ok));
+    if (answers.every(Boolean)) return;
+    if (Date.now() > deadline) {
+      const logs = children.map((c) => `--- ${c.label} (${c.logFile}):\n${tail(c.logFile)}`);
+      throw new Error(`not ready within ${kReadyTimeoutMs} ms: ${urls.join(", ")}\n` +
+                      logs.join("\n"));
+    }
+    await sleep(100);
+  }
+}
+
+// True when this build's CLI really implements `up` with a web port (not a placeholder).
+export function cliRunsUp(binDir) {
+  const cli = path.join(binDir, "mysfits");
+  if (!existsSync(cli)) return false;
+  const help = spawnSync(cli, ["up", "--help"], {encoding: "utf8", timeout: 10000});
+  return help.status === 0 && /--web-port/.test(help.stdout);
+}
+
+// Resolves to {mode, apiBase, siteUrl, workDir, stop()}.
+// mode: "up" | "monolith" | "auto" (the default: "up" when the CLI supports it).
+export async function startSystem({binDir, webRoot, workDir, mode = "auto"}) {
+  rmSync(workDir, {recursive: true, force: true});
+  mkdirSync(workDir, {recursive: true});
+  const chosen = mode === "auto" ? (cliRunsUp(binDir) ? "up" : "monolith") : mode;
+  const env = {MYSFITS_DB: path.join(workDir, "mysfits.db"), LOG_LEVEL: "info"};
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const apiBase = `http://127.0.0.1:${apiPort}`;
+  const children = [];
+  let site = null;
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+    await site?.close();
+  };
+  try {
+    if (chosen === "up") {
+      children.push(startChild("mysfits up", path.join(binDir, "mysfits"),
+                               ["up", "--port", String(apiPort), "--web-port", String(webPort)],
+                               {env, logFile: path.join(workDir, "up.log")}));
+    } else {
+      children.push(startChild("mysfits-monolith", path.join(binDir, "mysfits-monolith"), [],
+                               {env: {...env, HOST: "127.0.0.1", PORT: String(apiPort)},
+                                logFile: path.join(workDir, "monolith.log")}));
+      site = await startStaticServer({root: webRoot, apiBase, port: webPort});
+    }
+    const siteUrl = `http://127.0.0.1:${webPort}`;
+    await waitReady([`${apiBase}/mysfits`, `${siteUrl}/config.js`, `${siteUrl}/`], children);
+    return {mode: chosen, apiBase, siteUrl, workDir, stop};
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
