@@ -324,11 +324,12 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     const bool keep_alive = msg.keep_alive() && !worker.draining;
     res.keep_alive(keep_alive);
 
-    bool ok = false;
-    co_await write_and_maybe_close(stream, res, limits, ok);
+    // Recorded before the write, so a client that has its answer also sees it counted.
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (series != nullptr)
       series->observe(status, seconds);
+    bool ok = false;
+    co_await write_and_maybe_close(stream, res, limits, ok);
     if (log_enabled(LogLevel::kDebug)) {
       log_debug("request", {{"method", std::string_view(msg.method_string())},
                             {"path", request.path()},

@@ -35,7 +35,7 @@ std::shared_ptr<spdlog::logger>& logger() {
   static std::shared_ptr<spdlog::logger> instance = [] {
     auto l = std::make_shared<spdlog::logger>("mysfits",
                                               std::make_shared<spdlog::sinks::stderr_sink_mt>());
-    // The timestamp comes from spdlog; the rest of the object is built by log() below.
+    // The timestamp and the closing brace come from spdlog; the fields in between from log().
     l->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ",%v})", spdlog::pattern_time_type::utc);
     l->set_level(spdlog::level::trace);
     l->flush_on(spdlog::level::trace);
@@ -97,7 +97,6 @@ void log(LogLevel level, std::string_view event, std::initializer_list<LogField>
         break;
     }
   }
-  line += '}';
   logger()->log(spdlog::level::info, "{}", line);
 }
 

@@ -68,7 +68,7 @@ std::string Metrics::render() const {
   }
   out +=
       "# HELP mysfits_http_request_duration_seconds Time from request read to response "
-      "written.\n";
+      "ready.\n";
   out += "# TYPE mysfits_http_request_duration_seconds histogram\n";
   for (const auto& s : series_) {
     auto route = escape_label(s->label_);
