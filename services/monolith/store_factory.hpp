@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace mysfits::monolith {
+
+// Which store the monolith runs on (shared/CONTRACT.md): DynamoDB when DDB_TABLE_NAME is set
+// (so the workshop's manifests work unchanged), else the SQLite file MYSFITS_DB.
+struct StoreConfig {
+  std::string sqlite_path = "mysfits.db";  // MYSFITS_DB / --db
+  std::string dynamodb_table;              // DDB_TABLE_NAME / --table
+};
+
+void add_store_options(CLI::App& app, StoreConfig& config);
+
+// One line for the start-up log: which store, which file or table.
+std::string describe(const StoreConfig& config);
+
+// Opens the configured store; the error says what to fix.
+core::Result<std::unique_ptr<store::Store>> open_store(const StoreConfig& config);
+
+}  // namespace mysfits::monolith
