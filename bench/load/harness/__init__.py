@@ -1,0 +1,1 @@
+"""The load benchmark harness behind bench/load/run (standard library only)."""

@@ -1,0 +1,99 @@
+"""The Markdown report of one run: figures, ratios, memory, the like audit, the targets."""
+
+from . import targets
+
+MIB = 1024
+
+
+def _ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def _rss_cell(entry):
+    parts = [f"{name} {rss['max_kib'] / MIB:.1f}" for name, rss in entry["rss"].items() if rss]
+    return ", ".join(parts) if parts else "—"
+
+
+def _ratio_cell(entry, results):
+    peer = targets.peer_of(entry, results)
+    if peer is None:
+        return "peer" if entry["key"].startswith("nginx-") else "—"
+    return f"{entry['result']['rps'] / peer['result']['rps']:.2f}x {peer['label']}"
+
+
+def _errors_cell(result):
+    socket_errors = sum(v for k, v in result["errors"].items() if k != "status")
+    parts = []
+    other = {s: n for s, n in result["statuses"].items() if not 200 <= s < 300}
+    if other:
+        parts.append(", ".join(f"{n:,} x {s}" for s, n in sorted(other.items())))
+    elif result["errors"]["status"]:
+        parts.append(f"{result['errors']['status']:,} non-2xx")
+    if socket_errors:
+        parts.append(f"{socket_errors:,} socket errors")
+    return "; ".join(parts) if parts else "none"
+
+
+def render(run, machine, command, load_before, load_after, chart_name):
+    results = run.results
+    lines = [
+        f"# Load benchmark{' (quick smoke run)' if run.quick else ''}",
+        "",
+        f"Reproduce: `{command}` (builds the release preset, starts every system on free "
+        "loopback ports, stops everything at the end). Each scenario: "
+        f"`wrk -t1 -c{run.connections} -d{run.duration}s` after a {run.warmup} s warm-up; the "
+        f"seed's like path runs {run.long_duration} s for the memory target. Ratios compare "
+        "figures of this one run; nothing here is a timed test assertion.",
+        "",
+        f"![req/s per scenario]({chart_name})",
+        "",
+        "## Results",
+        "",
+        "| scenario | route | req/s | p50 ms | p99 ms | ratio to peer | max RSS MiB | "
+        "errors and non-2xx |",
+        "|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for e in results:
+        r = e["result"]
+        lines.append(f"| {e['label']} | {e['route']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | "
+                     f"{_ms(r['p99_us'])} | {_ratio_cell(e, results)} | {_rss_cell(e)} | "
+                     f"{_errors_cell(r)} |")
+    lines += ["", "Mixed runs: a 409 is an adopt of a mysfit that is already adopted (each can be "
+              "adopted once), the expected answer.", ""]
+    lines += ["## Targets (issue 8)", "", "| target | status | measured |", "|---|---|---|"]
+    for t in targets.evaluate(results, long_run=not run.quick):
+        lines.append(f"| {t['target']} | **{t['status']}** | {t['detail']} |")
+    audits = [e for e in results if e["audit"]]
+    if audits:
+        lines += ["", "## Like audit", "",
+                  "Likes stored (sum of `likes` over the catalog, read from the monolith before "
+                  "and after) against likes answered 200. A like still in flight when wrk stops "
+                  "is stored but never seen answered: at most one per connection.", "",
+                  "| scenario | answered 200 | stored | in flight at stop | every 200 counted |",
+                  "|---|---:|---:|---:|---|"]
+        for e in audits:
+            a = e["audit"]
+            lines.append(f"| {e['label']} | {a['answered_200']:,} | {a['stored']:,} | "
+                         f"{a['in_flight_at_stop']} | {'yes' if a['passed'] else '**NO**'} |")
+    lines += ["", "## Memory (RSS, MiB: start / max / end)", "", "| scenario | service | start | "
+              "max | end | growth after first quarter |", "|---|---|---:|---:|---:|---:|"]
+    for e in results:
+        for name, rss in e["rss"].items():
+            if rss:
+                lines.append(f"| {e['label']} | {name} | {rss['start_kib'] / MIB:.1f} | "
+                             f"{rss['max_kib'] / MIB:.1f} | {rss['end_kib'] / MIB:.1f} | "
+                             f"{rss['growth_after_first_quarter_kib'] / MIB:+.1f} |")
+    if run.skipped or run.failures:
+        lines += ["", "## Not run / failed", ""]
+        lines += [f"- skipped `{s['key']}`: {s['reason']}" for s in run.skipped]
+        lines += [f"- FAILED: {f}" for f in run.failures]
+    lines += ["", "## Machine and versions", "", "| | |", "|---|---|"]
+    for k, v in machine.items():
+        lines.append(f"| {k} | {v} |")
+    lines.append(f"| load average (1/5/15 min) before / after | {load_before} / {load_after} |")
+    lines += ["", "The load generator, the peers and our services share the same cores, as on "
+              "any single machine; a load average well above the core count means other work "
+              "competed with the run and every figure is low by that share.", ""]
+    lines += ["## Exact wrk invocations", ""]
+    lines += [f"- {e['label']}: `{e['result']['argv']}`" for e in results]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,3 @@
+-- GET /mysfits: the whole catalog.
+set_cycle({wrk.format("GET", "/mysfits")})
+request = next_in_cycle
