@@ -1,5 +1,7 @@
 #include "core/http_server.hpp"
 
+#include <sys/resource.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -143,8 +145,25 @@ struct HttpServer::Impl {
   }
 };
 
+namespace {
+
+// Each connection costs a descriptor (two on a proxy). The soft limit is often 1024 while the
+// hard one is far higher; like nginx's worker_rlimit_nofile, take what the hard limit allows so
+// a thousand idle clients cannot starve the accept loop.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
 HttpServer::HttpServer(ServerOptions options, std::shared_ptr<Metrics> metrics)
-    : impl_(std::make_unique<Impl>(*this, std::move(options), std::move(metrics))) {}
+    : impl_(std::make_unique<Impl>(*this, std::move(options), std::move(metrics))) {
+  raise_descriptor_limit();
+}
 
 HttpServer::~HttpServer() {
   for (auto& w : impl_->workers)

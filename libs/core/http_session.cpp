@@ -145,6 +145,15 @@ int status_for_ambiguous_framing(const BeastRequest& msg) {
 
 // obs-fold (a header line continued on the next line) is obsolete; a server may reject it or
 // unfold it, and an edge that unfolds can be read differently by the next hop, so we reject.
+// Control bytes outside line ends: not an HTTP head at all (TLS, binary junk). Beast refuses
+// such bytes at once, so there is no point waiting for the rest of a header block.
+bool is_binary(std::string_view bytes) {
+  for (unsigned char c : bytes)
+    if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f)
+      return true;
+  return false;
+}
+
 bool has_obs_fold(std::string_view header_block) {
   return header_block.find("\r\n ") != std::string_view::npos ||
          header_block.find("\r\n\t") != std::string_view::npos;
@@ -308,7 +317,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
         folded = has_obs_fold(seen.substr(0, end + 2));
         break;
       }
-      if (seen.size() > limits.max_header_total + limits.max_request_line)
+      if (seen.size() > limits.max_header_total + limits.max_request_line || is_binary(seen))
         break;
       auto [more_ec, more] = co_await stream.async_read_some(buffer.prepare(8192),
                                                              asio::as_tuple(asio::use_awaitable));
