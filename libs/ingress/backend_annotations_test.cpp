@@ -1,0 +1,157 @@
+#include "ingress/backend_annotations.hpp"
+
+#include <gtest/gtest.h>
+
+#include "ingress/test_support.hpp"
+
+namespace mysfits::ingress {
+namespace {
+
+using test::build;
+using test::Req;
+using test::route;
+using test::table;
+
+std::string ingress_with(const std::string& annotations, const std::string& service,
+                         const std::string& port = "name: use-annotation",
+                         const std::string& p = "/*") {
+  return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
+         "  annotations:\n    kubernetes.io/ingress.class: alb\n" +
+         annotations + "spec:\n  rules:\n  - http:\n      paths:\n      - path: " + p +
+         "\n        pathType: ImplementationSpecific\n        backend:\n          service:\n"
+         "            name: " +
+         service + "\n            port:\n              " + port + "\n";
+}
+
+TEST(BackendAnnotations, ActionKeysMatchCaseInsensitivelyLikeGo) {
+  const RouteTable t = table(ingress_with(
+      "    alb.ingress.kubernetes.io/actions.deny: >\n"
+      "      {\"Type\":\"fixed-response\",\"FixedResponseConfig\":{\"ContentType\":\"text/plain\","
+      "\"StatusCode\":\"404\",\"MessageBody\":\"nope\"}}\n",
+      "deny"));
+  EXPECT_EQ(test::backend(t, "/x"), "fixed-response:404");
+  const auto& fixed = std::get<FixedResponse>(t.listener().rules[0].action);
+  EXPECT_EQ(fixed.body, "nope");
+}
+
+TEST(BackendAnnotations, MissingActionAnnotationGivesThe503TheControllerUses) {
+  const RouteTable t = table(ingress_with("", "absent"));
+  const auto& fixed = std::get<FixedResponse>(t.listener().rules[0].action);
+  EXPECT_EQ(fixed.status_code, 503);
+  EXPECT_EQ(fixed.body, "Backend action does not exist");
+}
+
+TEST(BackendAnnotations, WeightedForwardNamesOneTargetGroupPerService) {
+  const RouteTable t = table(
+      ingress_with("    alb.ingress.kubernetes.io/actions.split: |\n"
+                   "      {\"type\":\"forward\",\"forwardConfig\":{\"targetGroups\":[\n"
+                   "        {\"serviceName\":\"blue\",\"servicePort\":\"80\",\"weight\":90},\n"
+                   "        {\"serviceName\":\"green\",\"servicePort\":8080,\"weight\":10}]}}\n",
+                   "split"));
+  EXPECT_EQ(test::backend(t, "/x"), "blue:80@90,green:8080@10");
+  const auto& fwd = std::get<Forward>(t.listener().rules[0].action);
+  EXPECT_EQ(fwd.target_groups[0].target_group, "default/web-blue:80");
+}
+
+TEST(BackendAnnotations, RedirectActionKeepsOmittedParts) {
+  auto a = parse_action_json(
+      R"({"type":"redirect","redirectConfig":{"protocol":"HTTPS","port":"443","statusCode":"HTTP_301"}})",
+      "x");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  const auto& r = std::get<Redirect>(a.value());
+  EXPECT_EQ(r.status_code, 301);
+  EXPECT_EQ(*r.protocol, "HTTPS");
+  EXPECT_FALSE(r.host.has_value());
+}
+
+TEST(BackendAnnotations, BadActionsAreRefusedWithThePath) {
+  const struct {
+    const char* json;
+    const char* what;
+  } cases[] = {
+      {R"({"type":"teleport"})", "type must be"},
+      {R"({"type":"fixed-response","fixedResponseConfig":{"statusCode":"302"}})",
+       "2XX, 4XX or 5XX"},
+      {R"({"type":"fixed-response","fixedResponseConfig":{"statusCode":404}})", "must be a string"},
+      {R"({"type":"fixed-response","fixedResponseConfig":{"statusCode":"404","contentType":"image/png"}})",
+       "contentType"},
+      {R"({"type":"redirect","redirectConfig":{"statusCode":"HTTP_307"}})", "HTTP_301 or HTTP_302"},
+      {R"({"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"a","servicePort":80},{"serviceName":"b","servicePort":80}]}})",
+       "weight is required"},
+      {"{not json", "invalid JSON"},
+  };
+  for (const auto& c : cases) {
+    auto a = parse_action_json(c.json, "web: annotation actions.x");
+    ASSERT_FALSE(a.ok()) << c.json;
+    EXPECT_NE(a.error().message.find(c.what), std::string::npos) << a.error().message;
+    EXPECT_NE(a.error().message.find("web: annotation actions.x"), std::string::npos);
+  }
+}
+
+TEST(BackendAnnotations, ConditionsAddToTheRuleAndAllMustHold) {
+  const std::string conditions =
+      "    alb.ingress.kubernetes.io/conditions.api: |\n"
+      "      [{\"field\":\"http-header\",\"httpHeaderConfig\":{\"httpHeaderName\":\"X-Canary\","
+      "\"values\":[\"yes\",\"on*\"]}},\n"
+      "       "
+      "{\"Field\":\"http-request-method\",\"HttpRequestMethodConfig\":{\"Values\":[\"GET\"]}},\n"
+      "       {\"field\":\"query-string\",\"queryStringConfig\":{\"values\":[{\"key\":\"v\","
+      "\"value\":\"2\"},{\"value\":\"beta\"}]}},\n"
+      "       "
+      "{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/8\",\"::1/128\"]}},\n"
+      "       "
+      "{\"field\":\"host-header\",\"hostHeaderConfig\":{\"values\":[\"api.example.com\"]}}]\n";
+  const RouteTable t = table(ingress_with(conditions, "api", "number: 80", "/api"));
+  ASSERT_EQ(t.listener().rules[0].conditions.size(), 6u);
+  Req ok{"/api?v=2", "GET", "API.example.com", {{"x-canary", "ONWARD"}}, "10.1.2.3"};
+  EXPECT_EQ(route(t, ok).first, "api:80");
+  Req bare = ok;
+  bare.target = "/api?x=BETA";
+  EXPECT_EQ(route(t, bare).first, "api:80");
+  const std::vector<std::pair<const char*, Req>> misses = {
+      {"method is case-sensitive",
+       Req{"/api?v=2", "get", "api.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
+      {"header missing", Req{"/api?v=2", "GET", "api.example.com", {}, "10.1.2.3"}},
+      {"query value", Req{"/api?v=3", "GET", "api.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
+      {"source ip",
+       Req{"/api?v=2", "GET", "api.example.com", {{"X-Canary", "yes"}}, "192.168.1.1"}},
+      {"host", Req{"/api?v=2", "GET", "web.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
+      {"path", Req{"/apix?v=2", "GET", "api.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
+  };
+  for (const auto& [why, req] : misses)
+    EXPECT_EQ(route(t, req).first, "fixed-response:404") << why;
+  Req v6 = ok;
+  v6.source_ip = "::1";
+  EXPECT_EQ(route(t, v6).first, "api:80");
+}
+
+TEST(BackendAnnotations, RepeatedHeadersAreEachTried) {
+  const RouteTable t = table(ingress_with(
+      "    alb.ingress.kubernetes.io/conditions.api: >\n"
+      "      [{\"field\":\"http-header\",\"httpHeaderConfig\":{\"httpHeaderName\":\"x-v\","
+      "\"values\":[\"2\"]}}]\n",
+      "api", "number: 80"));
+  EXPECT_EQ(route(t, Req{"/", "GET", "", {{"X-V", "1"}, {"X-V", "2"}}}).first, "api:80");
+}
+
+TEST(BackendAnnotations, RegexPathMatchStripsTheFirstCharacter) {
+  const RouteTable t =
+      table(ingress_with("    alb.ingress.kubernetes.io/use-regex-path-match: 'true'\n", "api",
+                         "number: 80", "/^/api/v[0-9]+$"));
+  EXPECT_EQ(t.listener().rules[0].conditions[0].regex_values,
+            std::vector<std::string>{"^/api/v[0-9]+$"});
+  EXPECT_EQ(test::backend(t, "/api/v12"), "api:80");
+  EXPECT_EQ(test::backend(t, "/api/v12/x"), "fixed-response:404");
+}
+
+TEST(BackendAnnotations, MixingValuesAndRegexValuesIsRefused) {
+  auto r = build(ingress_with(
+      "    alb.ingress.kubernetes.io/conditions.api: >\n"
+      "      [{\"field\":\"path-pattern\",\"pathPatternConfig\":{\"regexValues\":[\"^/x$\"]}}]\n",
+      "api", "number: 80"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("mixes values and regexValues"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mysfits::ingress
