@@ -1,18 +1,149 @@
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "ingress/load_balancer.hpp"
+#include "ingress/manifest.hpp"
+#include "ingress/route_table.hpp"
+#include "ingress/rule_json.hpp"
 
 namespace mysfits::cli {
+namespace {
 
-// Placeholder until its issue lands: says so and fails, so nobody mistakes it for working.
+struct RoutesOptions {
+  std::vector<std::string> args;  // FILE... then PATH...
+  std::string method = "GET";
+  std::string host;
+  std::string source_ip = "127.0.0.1";
+  std::vector<std::string> headers;  // "Name: value"
+  bool explain = false;
+};
+
+int usage_error(const std::string& message) {
+  std::cerr << "mysfits routes: " << message << "\n";
+  return 2;
+}
+
+// The contract's line format, `{"path": P, "backend": B}`, with the spacing of the contract (and
+// of Python's json.dumps) so the output can be compared as text as well as parsed.
+std::string json_string(std::string_view text) {
+  return boost::json::serialize(boost::json::string(text));
+}
+
+std::string backend_of(const ingress::RouteMatch& match) {
+  return ingress::describe_action(*match.action);
+}
+
+std::string line_for(const std::string& path, const ingress::RouteMatch& match, bool explain) {
+  // "no rule matches" is the listener's own default 404: that answer is null, as the contract
+  // says; a spec.defaultBackend is a real answer and is printed.
+  const bool controller_404 = match.rule == nullptr && match.action != nullptr &&
+                              std::holds_alternative<ingress::FixedResponse>(*match.action) &&
+                              std::get<ingress::FixedResponse>(*match.action).status_code == 404 &&
+                              std::get<ingress::FixedResponse>(*match.action).body.empty();
+  std::string out = "{\"path\": " + json_string(path) +
+                    ", \"backend\": " + (controller_404 ? "null" : json_string(backend_of(match)));
+  if (explain) {
+    out += ", \"priority\": " + (match.rule != nullptr ? std::to_string(match.rule->priority)
+                                                       : std::string("\"default\""));
+    std::string conditions;
+    if (match.rule != nullptr) {
+      for (const ingress::Condition& c : match.rule->conditions)
+        conditions += (conditions.empty() ? "" : " AND ") + ingress::describe_condition(c);
+      out += ", \"conditions\": " + json_string(conditions) +
+             ", \"from\": " + json_string(match.rule->origin);
+    }
+  }
+  return out + "}";
+}
+
+// FILEs come first and exist; the first argument that is not an existing file starts the PATHs.
+int run_routes(const RoutesOptions& options) {
+  std::vector<std::string> files;
+  std::vector<std::string> paths;
+  for (const std::string& arg : options.args) {
+    std::error_code ec;
+    if (paths.empty() && std::filesystem::is_regular_file(arg, ec))
+      files.push_back(arg);
+    else
+      paths.push_back(arg);
+  }
+  if (files.empty())
+    return usage_error(options.args.empty() ? "give manifest FILEs and PATHs"
+                                            : "no readable manifest file: " + options.args.front());
+  if (paths.empty())
+    return usage_error("give at least one PATH after the manifest files");
+  for (const std::string& p : paths) {
+    if (p.empty() || p.front() != '/')
+      return usage_error("'" + p + "' is neither a manifest file nor a path starting with '/'");
+  }
+  auto manifests = ingress::load_manifest_files(files);
+  if (!manifests)
+    return usage_error(manifests.error().message);
+  auto balancers = ingress::build_load_balancers(*manifests);
+  if (!balancers)
+    return usage_error(balancers.error().message);
+  if (balancers->empty())
+    return usage_error("no Ingress of class alb in the given files");
+  const ingress::LoadBalancer& lb = balancers->front();
+  if (balancers->size() > 1)
+    std::cerr << "mysfits routes: the files make " << balancers->size()
+              << " load balancers; answering for the first, " << lb.group << "\n";
+  for (const std::string& warning : lb.warnings)
+    std::cerr << "mysfits routes: warning: " << warning << "\n";
+  const ingress::Listener* listener = lb.serving_listener();
+  if (listener == nullptr)
+    return usage_error("the load balancer " + lb.group + " has no listener");
+  auto table = ingress::RouteTable::build(*listener);
+  if (!table)
+    return usage_error(table.error().message);
+
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const std::string& h : options.headers) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0)
+      return usage_error("--header '" + h + "' is not 'Name: value'");
+    const auto value_start = h.find_first_not_of(' ', colon + 1);
+    headers.emplace_back(h.substr(0, colon),
+                         value_start == std::string::npos ? "" : h.substr(value_start));
+  }
+  for (const std::string& path : paths) {
+    ingress::RequestView request;
+    request.method = options.method;
+    request.target = path;
+    request.host = options.host;
+    request.source_ip = options.source_ip;
+    for (const auto& [name, value] : headers)
+      request.headers.emplace_back(name, value);
+    std::cout << line_for(path, table->match(request), options.explain) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
 void add_routes_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("routes", "not built yet");
-  cmd->allow_extras();
-  cmd->callback([] {
-    std::cerr << "mysfits routes: not built yet\n";
-    set_exit_code(1);
-  });
+  auto options = std::make_shared<RoutesOptions>();
+  auto* cmd = app.add_subcommand(
+      "routes",
+      "Which backend the ALB would pick: mysfits routes FILE... [--method M] PATH...\n"
+      "Prints one JSON line per PATH: {\"path\": P, \"backend\": \"service:port\"}, "
+      "\"fixed-response:CODE\", or null when no rule matches.");
+  cmd->add_option("args", options->args, "manifest FILEs, then request PATHs (with ?query)")
+      ->required();
+  cmd->add_option("--method,-X", options->method, "request method (case-sensitive, as the ALB)")
+      ->capture_default_str();
+  cmd->add_option("--host", options->host, "Host header, for host-header rules");
+  cmd->add_option("--header,-H", options->headers, "a request header 'Name: value' (repeatable)");
+  cmd->add_option("--source-ip", options->source_ip, "client address, for source-ip rules")
+      ->capture_default_str();
+  cmd->add_flag("--explain", options->explain,
+                "also print the matching rule's priority, conditions and origin");
+  cmd->callback([options] { set_exit_code(run_routes(*options)); });
 }
 
 }  // namespace mysfits::cli

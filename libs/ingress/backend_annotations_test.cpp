@@ -144,6 +144,26 @@ TEST(BackendAnnotations, RegexPathMatchStripsTheFirstCharacter) {
   EXPECT_EQ(test::backend(t, "/api/v12/x"), "fixed-response:404");
 }
 
+// docs/decisions/0002: regexValues is a search, so an unanchored regex matches anywhere.
+TEST(BackendAnnotations, UnanchoredRegexValuesSearchAndBadOnesAreRefusedAtLoad) {
+  const RouteTable t =
+      table(ingress_with("    alb.ingress.kubernetes.io/use-regex-path-match: 'true'\n", "api",
+                         "number: 80", "/v[0-9]+"));
+  EXPECT_EQ(test::backend(t, "/api/v2/users"), "api:80");
+  EXPECT_EQ(test::backend(t, "/api/vx"), "fixed-response:404");
+  auto bad = build(ingress_with("    alb.ingress.kubernetes.io/use-regex-path-match: 'true'\n",
+                                "api", "number: 80", "/(["));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("invalid regular expression"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("test.yaml:"), std::string::npos) << bad.error().message;
+  auto cidr = build(ingress_with(
+      "    alb.ingress.kubernetes.io/conditions.api: >\n"
+      "      [{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/33\"]}}]\n",
+      "api", "number: 80"));
+  ASSERT_FALSE(cidr.ok());
+  EXPECT_NE(cidr.error().message.find("not a usable CIDR"), std::string::npos);
+}
+
 TEST(BackendAnnotations, MixingValuesAndRegexValuesIsRefused) {
   auto r = build(ingress_with(
       "    alb.ingress.kubernetes.io/conditions.api: >\n"
