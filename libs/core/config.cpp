@@ -28,6 +28,10 @@ void add_service_options(CLI::App& app, ServiceConfig& config) {
                  "How long in-flight requests may finish after SIGTERM")
       ->envname("DRAIN_TIMEOUT_MS")
       ->check(CLI::Range(0, 600'000));
+  app.add_option("--request-timeout-ms", config.request_timeout_ms,
+                 "How long a client may take to send one whole request")
+      ->envname("REQUEST_TIMEOUT_MS")
+      ->check(CLI::Range(1, 600'000));
 }
 
 void parse_or_exit(CLI::App& app, int argc, char** argv) {

@@ -20,6 +20,9 @@ struct ServiceConfig {
   std::string log_level = "info";  // LOG_LEVEL / --log-level
   int threads = 0;                 // THREADS / --threads (0: one per core)
   int drain_timeout_ms = 20'000;   // DRAIN_TIMEOUT_MS / --drain-timeout-ms
+  // REQUEST_TIMEOUT_MS / --request-timeout-ms: first byte to last byte of a request; a client
+  // that sends half a request and stops is cut off here (ServerLimits::request_timeout).
+  int request_timeout_ms = 10'000;
 
   LogLevel level() const;
 };

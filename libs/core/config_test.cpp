@@ -24,6 +24,22 @@ TEST(ServiceConfig, DefaultsMatchTheContract) {
   EXPECT_EQ(c.port, 8080);
   EXPECT_EQ(c.admin_port, 0);
   EXPECT_EQ(c.level(), LogLevel::kInfo);
+  EXPECT_EQ(c.request_timeout_ms, 10'000);
+}
+
+TEST(ServiceConfig, RequestTimeoutComesFromEnvOrFlagAndMustBePositive) {
+  EnvGuard timeout("REQUEST_TIMEOUT_MS", "750");
+  CLI::App app("t");
+  ServiceConfig c;
+  add_service_options(app, c);
+  const char* argv[] = {"t"};
+  app.parse(1, const_cast<char**>(argv));
+  EXPECT_EQ(c.request_timeout_ms, 750);
+
+  CLI::App zero_app("t");
+  add_service_options(zero_app, c);
+  const char* zero[] = {"t", "--request-timeout-ms", "0"};
+  EXPECT_THROW(zero_app.parse(3, const_cast<char**>(zero)), CLI::ParseError);
 }
 
 TEST(ServiceConfig, EnvironmentIsReadAndFlagsOverrideIt) {

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   options.service_name = kService;
   options.threads = config.service.threads;
   options.drain_timeout = std::chrono::milliseconds(config.service.drain_timeout_ms);
+  options.limits.request_timeout = std::chrono::milliseconds(config.service.request_timeout_ms);
   auto metrics = std::make_shared<core::Metrics>(kService);
   core::HttpServer server(options, metrics);
 
