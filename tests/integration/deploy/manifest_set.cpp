@@ -172,6 +172,25 @@ RenderResult kustomize(const std::string& dir) {
   return result;
 }
 
+const std::vector<Overlay>& all_overlays() {
+  static const std::vector<Overlay> all = [] {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> stages = {
+        {"monolith", {kNolike}},
+        {"like", {kLike, kNolike}},
+        {"like-adopt", {kAdopt, kLike, kNolike}},
+    };
+    std::vector<Overlay> overlays;
+    for (const auto& [stage, deployments] : stages) {
+      overlays.push_back({"deploy/k8s/stages/" + stage, deployments, false, false});
+      overlays.push_back({"deploy/k8s/overlays/release/" + stage, deployments, true, false});
+      overlays.push_back(
+          {"deploy/k8s/overlays/release-pod-identity/" + stage, deployments, true, true});
+    }
+    return overlays;
+  }();
+  return all;
+}
+
 const RenderResult& rendered_overlay(const std::string& relative_dir) {
   static std::map<std::string, RenderResult> cache;
   auto it = cache.find(relative_dir);

@@ -50,6 +50,19 @@ RenderResult kustomize(const std::string& dir);
 // kustomize(source_path(relative_dir)), rendered once per test process.
 const RenderResult& rendered_overlay(const std::string& relative_dir);
 
+inline const std::string kNolike = "mythical-mysfits-nolike";
+inline const std::string kLike = "mythical-mysfits-like";
+inline const std::string kAdopt = "mythical-mysfits-adopt";
+
+// A kustomize root under deploy/k8s that the how-to applies or `mysfits up` reads.
+struct Overlay {
+  std::string dir;                       // relative to the source tree
+  std::vector<std::string> deployments;  // sorted
+  bool release = false;                  // images from a registry, pinned
+  bool pod_identity = false;             // no IRSA annotation on the ServiceAccount
+};
+const std::vector<Overlay>& all_overlays();
+
 // Small lookups the checks share.
 std::string str(const YAML::Node& node);  // scalar as string, "" when absent
 bool labels_match(const YAML::Node& selector, const YAML::Node& labels);  // selector subset

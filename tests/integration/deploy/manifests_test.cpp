@@ -16,16 +16,6 @@
 namespace mysfits::testing::deploy {
 namespace {
 
-const std::string kNolike = "mythical-mysfits-nolike";
-const std::string kLike = "mythical-mysfits-like";
-const std::string kAdopt = "mythical-mysfits-adopt";
-
-struct Overlay {
-  std::string dir;  // relative to the source tree
-  std::vector<std::string> deployments;
-  bool release;
-};
-
 std::string overlay_name(const ::testing::TestParamInfo<Overlay>& info) {
   auto name = info.param.dir.substr(std::string("deploy/k8s/").size());
   for (auto& c : name) {
@@ -33,18 +23,6 @@ std::string overlay_name(const ::testing::TestParamInfo<Overlay>& info) {
       c = '_';
   }
   return name;
-}
-
-const std::vector<Overlay>& overlays() {
-  static const std::vector<Overlay> all = {
-      {"deploy/k8s/stages/monolith", {kNolike}, false},
-      {"deploy/k8s/stages/like", {kLike, kNolike}, false},
-      {"deploy/k8s/stages/like-adopt", {kAdopt, kLike, kNolike}, false},
-      {"deploy/k8s/overlays/release/monolith", {kNolike}, true},
-      {"deploy/k8s/overlays/release/like", {kLike, kNolike}, true},
-      {"deploy/k8s/overlays/release/like-adopt", {kAdopt, kLike, kNolike}, true},
-  };
-  return all;
 }
 
 // Seconds from the Ingress's target-group-attributes, or -1.
@@ -264,8 +242,6 @@ TEST_P(RenderedOverlay, ContractEnvironmentIsSet) {
 }
 
 TEST_P(RenderedOverlay, PodsAreHardened) {
-  const auto account = set().find("ServiceAccount", "mythical-misfit");
-  EXPECT_TRUE(account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]);
   for (const auto& name : GetParam().deployments) {
     const auto pod = set().find("Deployment", name)["spec"]["template"]["spec"];
     const auto c = container(name);
@@ -301,10 +277,16 @@ TEST_P(RenderedOverlay, ImagesArePinned) {
   }
 }
 
-TEST_P(RenderedOverlay, ServiceAccountNamesARole) {
-  const auto arn =
-      str(set().find("ServiceAccount",
-                     "mythical-misfit")["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]);
+TEST_P(RenderedOverlay, ServiceAccountNamesARoleForIrsaOnly) {
+  const auto annotations =
+      set().find("ServiceAccount", "mythical-misfit")["metadata"]["annotations"];
+  if (GetParam().pod_identity) {
+    // The web-identity provider comes first in the credential chain; a role ARN left here would
+    // win over the Pod Identity association.
+    EXPECT_FALSE(annotations && annotations["eks.amazonaws.com/role-arn"]);
+    return;
+  }
+  const auto arn = str(annotations["eks.amazonaws.com/role-arn"]);
   static const std::regex role(R"(^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$)");
   EXPECT_TRUE(std::regex_match(arn, role)) << arn;
 }
@@ -321,30 +303,8 @@ TEST_P(RenderedOverlay, IngressIsTheStageFileThatUpReads) {
   EXPECT_TRUE(same_yaml(ingress()["metadata"]["annotations"], original["metadata"]["annotations"]));
 }
 
-INSTANTIATE_TEST_SUITE_P(Deploy, RenderedOverlay, ::testing::ValuesIn(overlays()), overlay_name);
-
-// The how-to's Pod Identity variant: a user's overlay adding components/pod-identity to a
-// release overlay. Written under the build tree, referring back to the sources.
-TEST(PodIdentityOverlay, DropsTheIrsaAnnotationAndKeepsTheRest) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(temp_dir()) / "pod-identity-overlay";
-  fs::create_directories(dir);
-  const auto to = [&](const std::string& relative) {
-    return fs::relative(fs::path(source_path(relative)), dir).string();
-  };
-  std::ofstream(dir / "kustomization.yaml")
-      << "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - "
-      << to("deploy/k8s/overlays/release/like-adopt") << "\ncomponents:\n  - "
-      << to("deploy/k8s/components/pod-identity") << "\n";
-  const auto rendered = kustomize(dir.string());
-  ASSERT_TRUE(rendered.manifests) << rendered.error;
-  const auto account = rendered.manifests->find("ServiceAccount", "mythical-misfit");
-  ASSERT_TRUE(account);
-  const auto annotations = account["metadata"]["annotations"];
-  EXPECT_TRUE(!annotations || !annotations["eks.amazonaws.com/role-arn"]);
-  EXPECT_EQ(rendered.manifests->names_of_kind("Deployment"),
-            (std::vector<std::string>{kAdopt, kLike, kNolike}));
-}
+INSTANTIATE_TEST_SUITE_P(Deploy, RenderedOverlay, ::testing::ValuesIn(all_overlays()),
+                         overlay_name);
 
 }  // namespace
 }  // namespace mysfits::testing::deploy

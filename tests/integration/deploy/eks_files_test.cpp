@@ -1,0 +1,234 @@
+// The EKS how-to's own files (deploy/eks/, docs/deploy-eks.md) against the manifests they go
+// with: the IAM policy grants what the monolith calls on the table and its indexes and nothing
+// more, the eksctl config creates the roles the ServiceAccounts name, configure-release writes
+// one set of values everywhere, and the how-to applies only overlays that CI renders.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "manifest_set.hpp"
+#include "support/process.hpp"
+
+namespace mysfits::testing::deploy {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A scalar or a list of scalars, as IAM allows for Action and Resource.
+std::vector<std::string> scalars(const YAML::Node& node) {
+  std::vector<std::string> values;
+  if (node.IsScalar())
+    values.push_back(node.Scalar());
+  for (const auto& item : node.IsSequence() ? node : YAML::Node())
+    values.push_back(str(item));
+  return values;
+}
+
+// What the release render says about the AWS side: table, region, account, role.
+struct ReleaseValues {
+  std::string table, region, account, role;
+};
+
+ReleaseValues release_values(const ManifestSet& set) {
+  ReleaseValues values;
+  for (const auto& map : set.of_kind("ConfigMap")) {
+    if (map["data"]["DDB_TABLE_NAME"]) {
+      values.table = str(map["data"]["DDB_TABLE_NAME"]);
+      values.region = str(map["data"]["AWS_DEFAULT_REGION"]);
+    }
+  }
+  const auto arn =
+      str(set.find("ServiceAccount",
+                   "mythical-misfit")["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]);
+  static const std::regex role_arn(R"(^arn:aws:iam::(\d{12}):role/(.+)$)");
+  std::smatch match;
+  if (std::regex_match(arn, match, role_arn)) {
+    values.account = match[1];
+    values.role = match[2];
+  }
+  return values;
+}
+
+const ManifestSet& release_render() {
+  const auto& rendered = rendered_overlay("deploy/k8s/overlays/release/like-adopt");
+  if (!rendered.manifests)
+    throw std::runtime_error(rendered.error);
+  return *rendered.manifests;
+}
+
+TEST(TablePolicy, GrantsWhatTheMonolithCallsOnItsTableAndIndexesOnly) {
+  const auto release = release_values(release_render());
+  ASSERT_FALSE(release.account.empty());
+  const auto policy = YAML::LoadFile(source_path("deploy/eks/table-policy.json"));
+  const std::string table_arn =
+      "arn:aws:dynamodb:" + release.region + ":" + release.account + ":table/" + release.table;
+  // The store's calls (list = Scan, filter = Query on an index, get and readiness = GetItem,
+  // like and adopt = UpdateItem) on the resources they touch.
+  const std::map<std::string, std::set<std::string>> wanted = {
+      {"dynamodb:GetItem", {table_arn}},
+      {"dynamodb:Scan", {table_arn}},
+      {"dynamodb:UpdateItem", {table_arn}},
+      {"dynamodb:Query", {table_arn + "/index/GoodEvilIndex", table_arn + "/index/LawChaosIndex"}},
+  };
+  std::map<std::string, std::set<std::string>> granted;
+  for (const auto& statement : policy["Statement"]) {
+    EXPECT_EQ(str(statement["Effect"]), "Allow");
+    EXPECT_FALSE(statement["Condition"]) << "a condition would make this test meaningless";
+    for (const auto& action : scalars(statement["Action"])) {
+      for (const auto& resource : scalars(statement["Resource"]))
+        granted[action].insert(resource);
+    }
+  }
+  EXPECT_EQ(granted, wanted);
+}
+
+TEST(ClusterConfig, CreatesTheRolesAndAddonsTheManifestsNeed) {
+  const auto release = release_values(release_render());
+  const auto cluster = YAML::LoadFile(source_path("deploy/eks/cluster.yaml"));
+  EXPECT_EQ(str(cluster["kind"]), "ClusterConfig");
+  EXPECT_EQ(str(cluster["metadata"]["region"]), release.region) << "cluster and table regions";
+  EXPECT_EQ(str(cluster["iam"]["withOIDC"]), "true") << "IRSA needs the OIDC provider";
+  std::map<std::string, YAML::Node> accounts;
+  for (const YAML::Node& account : cluster["iam"]["serviceAccounts"]) {
+    accounts[str(account["metadata"]["namespace"]) + "/" + str(account["metadata"]["name"])] =
+        account;
+  }
+  const auto controller = accounts["kube-system/aws-load-balancer-controller"];
+  ASSERT_TRUE(controller);
+  EXPECT_EQ(str(controller["wellKnownPolicies"]["awsLoadBalancerController"]), "true");
+  // The namespace the stages render into, the role their ServiceAccount annotation names.
+  const auto misfit = accounts[str(release_render().find(
+                                   "ServiceAccount", "mythical-misfit")["metadata"]["namespace"]) +
+                               "/mythical-misfit"];
+  ASSERT_TRUE(misfit);
+  EXPECT_EQ(str(misfit["roleName"]), release.role);
+  EXPECT_EQ(str(misfit["roleOnly"]), "true") << "the ServiceAccount comes from deploy/k8s";
+  EXPECT_EQ(scalars(misfit["attachPolicyARNs"]),
+            std::vector<std::string>{"arn:aws:iam::" + release.account +
+                                     ":policy/mythical-mysfits-table"});
+  std::set<std::string> addons;
+  for (const auto& addon : cluster["addons"])
+    addons.insert(str(addon["name"]));
+  EXPECT_TRUE(addons.contains("metrics-server")) << "the HPAs read CPU from it";
+  EXPECT_TRUE(addons.contains("eks-pod-identity-agent")) << "the Pod Identity variant";
+  for (const auto& group : cluster["managedNodeGroups"])
+    EXPECT_GE(group["minSize"].as<int>(), 2) << "a drain must leave a node for the PDBs";
+}
+
+class ConfigureRelease : public ::testing::Test {
+ protected:
+  // A copy of deploy/ to edit: the script changes the files next to it.
+  void SetUp() override {
+    root_ = fs::path(temp_dir()) /
+            ("configure-" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    fs::copy(source_path("deploy"), root_ / "deploy", fs::copy_options::recursive);
+  }
+
+  CommandResult configure(const std::string& account, const std::string& region,
+                          const std::string& tag, const std::string& table) {
+    return run_command({"env", "AWS_ACCOUNT_ID=" + account, "AWS_REGION=" + region, "TAG=" + tag,
+                        (root_ / "deploy/eks/configure-release").string(), "--table", table});
+  }
+
+  // The edited files without their comments (which quote the example values).
+  std::string snapshot() const {
+    std::string values;
+    for (const auto* file : {"deploy/k8s/components/release/kustomization.yaml",
+                             "deploy/eks/cluster.yaml", "deploy/eks/table-policy.json"}) {
+      std::istringstream lines(read_text(root_ / file));
+      for (std::string line; std::getline(lines, line);) {
+        if (!std::regex_search(line, std::regex(R"(^\s*#)")))
+          values += line + "\n";
+      }
+    }
+    return values;
+  }
+
+  fs::path root_;
+};
+
+TEST_F(ConfigureRelease, WritesOneSetOfValuesEverywhereAndCanBeRerun) {
+  ASSERT_EQ(configure("123456789012", "eu-west-1", "first", "Other").exit_code, 0);
+  const auto result = configure("210987654321", "ap-south-1", "1a2b3c4", "Mysfits");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const auto& overlay : all_overlays()) {
+    if (!overlay.release)
+      continue;
+    const auto rendered = kustomize((root_ / overlay.dir).string());
+    ASSERT_TRUE(rendered.manifests) << rendered.error;
+    for (const auto& deployment : rendered.manifests->of_kind("Deployment")) {
+      const auto image = str(deployment["spec"]["template"]["spec"]["containers"][0]["image"]);
+      EXPECT_TRUE(image.starts_with("210987654321.dkr.ecr.ap-south-1.amazonaws.com/mysfits-"))
+          << image;
+      EXPECT_TRUE(image.ends_with(":1a2b3c4")) << image;
+    }
+    const auto values = release_values(*rendered.manifests);
+    EXPECT_EQ(values.table, "Mysfits") << overlay.dir;
+    EXPECT_EQ(values.region, "ap-south-1") << overlay.dir;
+    if (!overlay.pod_identity) {
+      EXPECT_EQ(values.account, "210987654321") << overlay.dir;
+    }
+  }
+  const auto policy = read_text(root_ / "deploy/eks/table-policy.json");
+  EXPECT_NE(policy.find("arn:aws:dynamodb:ap-south-1:210987654321:table/Mysfits/index/"),
+            std::string::npos);
+  const auto cluster = YAML::LoadFile((root_ / "deploy/eks/cluster.yaml").string());
+  EXPECT_EQ(str(cluster["metadata"]["region"]), "ap-south-1");
+  for (const auto* stale : {"123456789012", "eu-west-1", "111122223333", "us-east-1", "Other"})
+    EXPECT_EQ(snapshot().find(stale), std::string::npos) << stale << " left behind";
+}
+
+TEST_F(ConfigureRelease, RefusesBadValuesAndChangesNothing) {
+  const auto before = snapshot();
+  for (const auto& [account, region, tag, table] :
+       std::vector<std::array<std::string, 4>>{{"12345", "eu-west-1", "v1", "T1x"},
+                                               {"123456789012", "Europe", "v1", "T1x"},
+                                               {"123456789012", "eu-west-1", "latest", "T1x"},
+                                               {"123456789012", "eu-west-1", "v1", "a/b"}}) {
+    const auto result = configure(account, region, tag, table);
+    EXPECT_EQ(result.exit_code, 2) << account << " " << region << " " << tag << " " << table;
+    EXPECT_NE(result.err.find("configure-release:"), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST(HowTo, AppliesOnlyOverlaysThatCiRendersAndFilesThatExist) {
+  const auto text = read_text(source_path("docs/deploy-eks.md"));
+  ASSERT_FALSE(text.empty());
+  std::set<std::string> rendered;
+  for (const auto& overlay : all_overlays())
+    rendered.insert(overlay.dir);
+  static const std::regex applied(R"((?:-k|kustomize)\s+(deploy/k8s/[\w./-]*[\w-]))");
+  std::set<std::string> used;
+  for (std::sregex_iterator it(text.begin(), text.end(), applied), end; it != end; ++it) {
+    EXPECT_TRUE(rendered.contains((*it)[1])) << (*it)[1] << " is applied but not checked";
+    used.insert((*it)[1]);
+  }
+  for (const auto* stage : {"monolith", "like", "like-adopt"}) {
+    EXPECT_TRUE(used.contains(std::string("deploy/k8s/overlays/release/") + stage)) << stage;
+  }
+  static const std::regex file(R"((deploy/(?:eks|docker)/[\w.-]+|web/[\w./-]*\w))");
+  for (std::sregex_iterator it(text.begin(), text.end(), file), end; it != end; ++it) {
+    EXPECT_TRUE(fs::exists(source_path((*it)[1]))) << (*it)[1] << " is named but missing";
+  }
+}
+
+}  // namespace
+}  // namespace mysfits::testing::deploy
