@@ -1,17 +1,42 @@
 #include <CLI/CLI.hpp>
-#include <iostream>
+#include <memory>
+#include <string>
 
 #include "cli/commands.hpp"
+#include "cli/stage_plan.hpp"
+#include "cli/up_runner.hpp"
 
 namespace mysfits::cli {
 
-// Placeholder until its issue lands: says so and fails, so nobody mistakes it for working.
 void add_up_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("up", "not built yet");
-  cmd->allow_extras();
-  cmd->callback([] {
-    std::cerr << "mysfits up: not built yet\n";
-    set_exit_code(1);
+  struct Options {
+    UpSettings settings;
+    std::string stage = "like-adopt";
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "up",
+      "Run the whole system from build/bin: the stage's services, the gateway (the \"ALB\") "
+      "with the stage's Ingress from deploy/k8s/stages/, and the website. Builds nothing. "
+      "Ctrl-C or SIGTERM stops everything.");
+  cmd->option_defaults()->always_capture_default();
+  cmd->add_option("--stage", options->stage,
+                  "Migration stage: monolith (nothing split out), like (the like service split "
+                  "out), like-adopt (like and adopt split out)")
+      ->check(CLI::IsMember(stage_names()));
+  cmd->add_option("--port", options->settings.port, "The gateway's port (the \"ALB\")")
+      ->check(CLI::Range(1, 65535));
+  cmd->add_option("--web-port", options->settings.web_port, "The website's port")
+      ->check(CLI::Range(1, 65535));
+  cmd->add_option("--replicas", options->settings.replicas,
+                  "Processes of each service behind the gateway (the seed runs 2)")
+      ->check(CLI::Range(1, 16));
+  cmd->add_option("--host", options->settings.host,
+                  "Listen address of the gateway and the website (services always listen on "
+                  "127.0.0.1)");
+  cmd->callback([options] {
+    options->settings.stage = *parse_stage(options->stage);
+    set_exit_code(run_up(options->settings));
   });
 }
 

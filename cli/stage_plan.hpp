@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/supervisor.hpp"
+
+namespace mysfits::cli {
+
+// The migration stages of the seed, each with its Ingress in deploy/k8s/stages/<name>/.
+enum class Stage { kMonolith, kLike, kLikeAdopt };
+
+std::optional<Stage> parse_stage(std::string_view name);
+std::string_view stage_name(Stage stage);
+std::vector<std::string> stage_names();
+
+// A service the gateway routes to: its role (log prefix and process name stem), executable,
+// and the Kubernetes Service the stage's Ingress names for it.
+struct ServiceRole {
+  std::string_view role;
+  std::string_view executable;
+  std::string_view k8s_service;
+};
+
+// The monolith first (the others call it), then what the stage splits out.
+std::vector<ServiceRole> roles_for(Stage stage);
+
+inline constexpr std::string_view kGatewayRole = "gateway";
+inline constexpr std::string_view kGatewayExecutable = "mysfits-gateway";
+inline constexpr int kServicePort = 80;  // every Service's port in deploy/k8s/base
+
+struct UpSettings {
+  Stage stage = Stage::kLikeAdopt;
+  std::string host = "127.0.0.1";  // the gateway's and the website's listen address
+  std::uint16_t port = 8080;       // the gateway (the "ALB")
+  std::uint16_t web_port = 8000;   // the website
+  int replicas = 1;                // of each service behind the gateway
+};
+
+struct UpLayout {
+  std::filesystem::path bin_dir;     // where mysfits and the services are
+  std::filesystem::path source_dir;  // deploy/ and web/
+  std::filesystem::path db_path;     // the SQLite file every monolith replica shares
+};
+
+std::filesystem::path ingress_path(const UpLayout& layout, Stage stage);
+
+// Every child in start order: the replicas of each service, then the gateway. pick_port
+// returns a free loopback port for each service replica and for the gateway's admin listener.
+std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout& layout,
+                                     const std::function<std::uint16_t()>& pick_port);
+
+// The gateway's --upstream arguments for the children planned (or running).
+std::vector<std::string> upstream_arguments(Stage stage, const std::vector<ChildSpec>& children);
+
+// What runs where, for the user, once everything is ready.
+std::string render_summary(const UpSettings& settings, const UpLayout& layout,
+                           const std::vector<ChildStatus>& children, std::string_view store);
+
+}  // namespace mysfits::cli
