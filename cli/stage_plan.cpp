@@ -113,14 +113,11 @@ std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout&
   gateway.port = settings.port;
   gateway.ready_port = pick_port();
   gateway.launch.exe = (layout.bin_dir / kGatewayExecutable).string();
-  gateway.launch.args = {"--host",       settings.host,
-                         "--port",       std::to_string(settings.port),
-                         "--admin-port", std::to_string(gateway.ready_port),
-                         "--ingress",    ingress_path(layout, settings.stage).string()};
-  for (const auto& upstream : upstream_arguments(settings.stage, children)) {
-    gateway.launch.args.push_back("--upstream");
-    gateway.launch.args.push_back(upstream);
-  }
+  gateway.launch.args = {"--host",           settings.host,
+                         "--port",           std::to_string(settings.port),
+                         "--admin-port",     std::to_string(gateway.ready_port),
+                         "--ingress",        layout.gateway_ingress.string(),
+                         "--upstreams-file", layout.gateway_upstreams.string()};
   children.push_back(std::move(gateway));
   return children;
 }

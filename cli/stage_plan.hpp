@@ -46,6 +46,10 @@ struct UpLayout {
   std::filesystem::path bin_dir;     // where mysfits and the services are
   std::filesystem::path source_dir;  // deploy/ and web/
   std::filesystem::path db_path;     // the SQLite file every monolith replica shares
+  // The gateway's --ingress (a link to the stage's manifest) and --upstreams-file, both re-read
+  // on SIGHUP (see up_state.hpp).
+  std::filesystem::path gateway_ingress;
+  std::filesystem::path gateway_upstreams;
 };
 
 std::filesystem::path ingress_path(const UpLayout& layout, Stage stage);
@@ -55,7 +59,7 @@ std::filesystem::path ingress_path(const UpLayout& layout, Stage stage);
 std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout& layout,
                                      const std::function<std::uint16_t()>& pick_port);
 
-// The gateway's --upstream arguments for the children planned (or running).
+// The gateway's upstreams (SERVICE:PORT=ADDR,...) for the children planned (or running).
 std::vector<std::string> upstream_arguments(Stage stage, const std::vector<ChildSpec>& children);
 
 // What runs where, for the user, once everything is ready.

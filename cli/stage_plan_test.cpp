@@ -9,7 +9,8 @@ namespace mysfits::cli {
 namespace {
 
 UpLayout test_layout() {
-  return UpLayout{"/opt/m/build/bin", "/opt/m", "/data/mysfits.db"};
+  return UpLayout{"/opt/m/build/bin", "/opt/m", "/data/mysfits.db", "/run/up/ingress.yaml",
+                  "/run/up/upstreams"};
 }
 
 std::function<std::uint16_t()> counting_ports(std::uint16_t first) {
@@ -48,13 +49,15 @@ TEST(StagePlan, MonolithStageRunsOnlyTheMonolithBehindTheGateway) {
   const auto& gateway = children.back();
   EXPECT_EQ(gateway.launch.exe, "/opt/m/build/bin/mysfits-gateway");
   auto& args = gateway.launch.args;
-  auto upstream = std::find(args.begin(), args.end(), "--upstream");
-  ASSERT_NE(upstream, args.end());
-  EXPECT_EQ(*(upstream + 1), "mythical-mysfits-nolike:80=127.0.0.1:40000");
-  EXPECT_EQ(std::count(args.begin(), args.end(), "--upstream"), 1);
-  auto ingress = std::find(args.begin(), args.end(), "--ingress");
-  ASSERT_NE(ingress, args.end());
-  EXPECT_EQ(*(ingress + 1), "/opt/m/deploy/k8s/stages/monolith/ingress.yaml");
+  auto option = [&args](const std::string& name) {
+    auto it = std::find(args.begin(), args.end(), name);
+    return it == args.end() || it + 1 == args.end() ? std::string("(missing)") : *(it + 1);
+  };
+  EXPECT_EQ(option("--ingress"), "/run/up/ingress.yaml");
+  EXPECT_EQ(option("--upstreams-file"), "/run/up/upstreams");
+  EXPECT_EQ(option("--port"), "8080");
+  EXPECT_EQ(upstream_arguments(Stage::kMonolith, children),
+            (std::vector<std::string>{"mythical-mysfits-nolike:80=127.0.0.1:40000"}));
 }
 
 TEST(StagePlan, ReplicasShareTheDatabaseAndPairWithAMonolith) {

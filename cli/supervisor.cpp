@@ -107,6 +107,7 @@ asio::awaitable<void> Supervisor::supervise(std::shared_ptr<Child> child) {
     auto launched = launch(child->spec.launch);
     if (launched) {
       child->pid = launched->pid;
+      notify_change();
       asio::co_spawn(executor, relay_output(name, launched->output_fd), asio::detached);
       if (child->runs > 1) {
         console_.event(name + " restarted (pid " + std::to_string(child->pid) + ")");
@@ -117,6 +118,7 @@ asio::awaitable<void> Supervisor::supervise(std::shared_ptr<Child> child) {
                                      asio::as_tuple(asio::use_awaitable));
       ended = describe_exit(reap(child->pid));
       child->pid = -1;
+      notify_change();
     } else {
       ended = launched.error().message;
     }
@@ -134,6 +136,7 @@ asio::awaitable<void> Supervisor::supervise(std::shared_ptr<Child> child) {
       break;
   }
   child->finished = true;
+  notify_change();
 }
 
 asio::awaitable<void> Supervisor::relay_output(std::string name, int fd) {
@@ -235,6 +238,11 @@ void Supervisor::kill_all() {
 void Supervisor::signal(const std::string& name, int sig) {
   if (auto child = find(name); child && child->pid > 0)
     ::kill(-child->pid, sig);
+}
+
+void Supervisor::notify_change() {
+  if (on_change_)
+    on_change_();
 }
 
 std::vector<ChildStatus> Supervisor::status() const {

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -81,6 +82,10 @@ class Supervisor {
   // Sends sig to the named child's process group, if it runs.
   void signal(const std::string& name, int sig);
 
+  // Called on the io_context whenever a child starts or exits (its pid changes), e.g. to keep
+  // a state file current.
+  void on_change(std::function<void()> fn) { on_change_ = std::move(fn); }
+
   std::vector<ChildStatus> status() const;  // in start order
   std::vector<std::string> names_with_role(const std::string& role) const;
 
@@ -90,12 +95,14 @@ class Supervisor {
   boost::asio::awaitable<void> relay_output(std::string name, int fd);
   boost::asio::awaitable<void> announce_ready_again(std::shared_ptr<Child> child, int run);
   std::shared_ptr<Child> find(const std::string& name) const;
+  void notify_change();
 
   boost::asio::io_context& io_;
   Console& console_;
   BackoffPolicy backoff_;
   std::vector<std::shared_ptr<Child>> children_;  // start order
   bool waits_cancelled_ = false;
+  std::function<void()> on_change_;
 };
 
 }  // namespace mysfits::cli

@@ -1,6 +1,7 @@
 #include "cli/up_runner.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "cli/console.hpp"
@@ -18,6 +20,7 @@
 #include "cli/installation.hpp"
 #include "cli/static_site.hpp"
 #include "cli/supervisor.hpp"
+#include "cli/up_state.hpp"
 #include "core/http_server.hpp"
 #include "core/logging.hpp"
 #include "core/router.hpp"
@@ -41,15 +44,23 @@ void fail(const std::string& message) {
   std::cerr << "mysfits up: " << message << '\n';
 }
 
+bool uses_dynamodb() {
+  const char* table = std::getenv("DDB_TABLE_NAME");
+  return table != nullptr && *table != '\0';
+}
+
 std::string store_description(const fs::path& db_path) {
-  if (const char* table = std::getenv("DDB_TABLE_NAME"); table != nullptr && *table != '\0')
-    return "DynamoDB table " + std::string(table) + " (DDB_TABLE_NAME)";
+  if (uses_dynamodb())
+    return "DynamoDB table " + std::string(std::getenv("DDB_TABLE_NAME")) + " (DDB_TABLE_NAME)";
   return "SQLite " + db_path.string();
 }
 
-fs::path default_db_path() {
+// MYSFITS_DB when set; else .mysfits/mysfits.db under the working directory, so data survives
+// restarts of `up` started from the same place and never lands in build/.
+fs::path db_path() {
   const char* env = std::getenv("MYSFITS_DB");
-  return fs::absolute(env != nullptr && *env != '\0' ? fs::path(env) : fs::path("mysfits.db"));
+  return fs::absolute(env != nullptr && *env != '\0' ? fs::path(env)
+                                                     : fs::path(".mysfits") / "mysfits.db");
 }
 
 // The children grouped in start order: monolith replicas, then each split-out service's,
@@ -64,18 +75,83 @@ std::vector<std::vector<ChildSpec>> start_tiers(std::vector<ChildSpec> children)
   return tiers;
 }
 
+// What `up` serves besides the children: the website on the web port, and a loopback-only
+// control endpoint (GET /state) that `mysfits migrate` finds through state.json. Both run on
+// their own thread; the state they show is handed over under a lock.
+class UpServers {
+ public:
+  UpServers(const fs::path& web_root, const UpSettings& settings)
+      : site_(web_root, settings.port), server_(options()) {
+    site_.add_routes(site_router_);
+    control_router_.get("/state", [this](const core::Request&) {
+      std::lock_guard lock(mutex_);
+      return core::Response::json(200, state_);
+    });
+    // Bound now, served once the API is ready: a browser opened early waits instead of
+    // showing an error.
+    server_.listen(settings.host, settings.web_port, site_router_);
+    control_port_ = server_.listen("127.0.0.1", 0, control_router_, /*public_traffic=*/false);
+  }
+  ~UpServers() { stop(); }
+  UpServers(const UpServers&) = delete;
+  UpServers& operator=(const UpServers&) = delete;
+
+  std::uint16_t control_port() const { return control_port_; }
+
+  void publish_state(std::string state) {
+    std::lock_guard lock(mutex_);
+    state_ = std::move(state);
+  }
+
+  void start() {
+    server_.set_ready(true);
+    thread_ = std::thread([this] { server_.run(); });
+  }
+
+  void stop() {
+    if (thread_.joinable()) {
+      server_.shutdown();
+      thread_.join();
+    }
+  }
+
+ private:
+  static core::ServerOptions options() {
+    core::ServerOptions o;
+    o.service_name = "mysfits-up";
+    o.threads = 1;
+    o.drain_timeout = milliseconds(2'000);
+    return o;
+  }
+
+  StaticSite site_;
+  core::Router site_router_;
+  core::Router control_router_;
+  core::HttpServer server_;
+  std::uint16_t control_port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::string state_ = "{}";
+};
+
 class UpRun {
  public:
-  UpRun(const UpSettings& settings, UpLayout layout, std::vector<ChildSpec> plan,
-        core::HttpServer& site_server)
-      : settings_(settings),
+  UpRun(UpSettings settings, UpLayout layout, UpFiles files, std::vector<ChildSpec> plan,
+        UpServers& servers)
+      : settings_(std::move(settings)),
         layout_(std::move(layout)),
+        files_(std::move(files)),
         plan_(std::move(plan)),
-        site_server_(site_server),
+        servers_(servers),
         console_(stdout, Console::colour_wanted()),
         supervisor_(io_, console_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        stop_event_(io_, Clock::time_point::max()) {}
+        stop_event_(io_, Clock::time_point::max()) {
+    supervisor_.on_change([this] { record_state(); });
+    // Known up front, so the name column has one width from the first line on.
+    for (const auto& child : plan_)
+      console_.announce_name(child.name);
+  }
 
   int run() {
     int exit_code = 1;
@@ -115,6 +191,22 @@ class UpRun {
     });
   }
 
+  // state.json and GET /state, from the supervisor's view; called on every start and exit.
+  void record_state() {
+    UpSnapshot snapshot{::getpid(),
+                        settings_,
+                        servers_.control_port(),
+                        store_description(layout_.db_path),
+                        ingress_path(layout_, settings_.stage),
+                        supervisor_.status()};
+    std::string json = state_json(snapshot);
+    servers_.publish_state(json);
+    if (auto written = replace_file(files_.state, json); !written && !state_warning_shown_) {
+      state_warning_shown_ = true;
+      console_.warning(written.error().message);
+    }
+  }
+
   asio::awaitable<bool> start_all() {
     console_.event("starting stage " + std::string(stage_name(settings_.stage)) + " from " +
                    layout_.bin_dir.string());
@@ -139,9 +231,8 @@ class UpRun {
 
   asio::awaitable<int> main_flow() {
     bool started = co_await start_all();
-    std::thread site_thread;
     if (started && !stop_requested_) {
-      site_thread = std::thread([this] { site_server_.run(); });
+      servers_.start();
       console_.block(render_summary(settings_, layout_, supervisor_.status(),
                                     store_description(layout_.db_path)));
       co_await stop_event_.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -150,10 +241,7 @@ class UpRun {
     const std::vector<std::string> stop_order{std::string(kGatewayRole), "like", "adopt",
                                               "monolith"};
     co_await supervisor_.stop_all(stop_order, kStopGrace);
-    if (site_thread.joinable()) {
-      site_server_.shutdown();
-      site_thread.join();
-    }
+    servers_.stop();
     signals_.cancel();
     console_.event(started ? "everything stopped" : "stopped");
     co_return started ? 0 : 1;
@@ -161,26 +249,29 @@ class UpRun {
 
   UpSettings settings_;
   UpLayout layout_;
+  UpFiles files_;
   std::vector<ChildSpec> plan_;
-  core::HttpServer& site_server_;
+  UpServers& servers_;
   asio::io_context io_;
   Console console_;
   Supervisor supervisor_;
   asio::signal_set signals_;
   asio::steady_timer stop_event_;  // cancelled on the first stop signal
   bool stop_requested_ = false;
+  bool state_warning_shown_ = false;
 };
 
-}  // namespace
-
-int run_up(const UpSettings& settings) {
+// Everything that can be checked before a child starts, with a message that says what to do.
+core::Result<UpLayout> prepare_layout(const UpSettings& settings, const UpFiles& files) {
   auto installation = Installation::locate();
-  if (!installation) {
-    fail(installation.error().message);
-    return 1;
-  }
-  UpLayout layout{installation->bin_dir, installation->source_dir, default_db_path()};
+  if (!installation)
+    return installation.error();
+  UpLayout layout{installation->bin_dir, installation->source_dir, db_path(), files.ingress_link,
+                  files.upstreams};
+  auto usage = [](std::string message) { return core::Error{core::Errc::kBadRequest, message}; };
 
+  if (settings.port == settings.web_port)
+    return usage("--port and --web-port must differ");
   std::vector<std::string> executables{std::string(kGatewayExecutable)};
   for (const auto& role : roles_for(settings.stage))
     executables.emplace_back(role.executable);
@@ -189,46 +280,72 @@ int run_up(const UpSettings& settings) {
     std::string list;
     for (const auto& name : missing)
       list += (list.empty() ? "" : ", ") + name;
-    fail("missing in " + layout.bin_dir.string() + ": " + list +
-         " (build them first: cmake --build build)");
-    return 1;
+    return usage("missing in " + layout.bin_dir.string() + ": " + list +
+                 " (build them first: cmake --build build)");
   }
-  if (settings.port == settings.web_port) {
-    fail("--port and --web-port must differ");
-    return 1;
-  }
+  if (std::error_code ec; !fs::is_regular_file(ingress_path(layout, settings.stage), ec))
+    return usage("no Ingress manifest at " + ingress_path(layout, settings.stage).string());
   if (auto error = bind_error(settings.host, settings.port); !error.empty()) {
-    fail("cannot use " + settings.host + ":" + std::to_string(settings.port) +
-         " for the gateway: " + error);
+    return usage("cannot use " + settings.host + ":" + std::to_string(settings.port) +
+                 " for the gateway: " + error);
+  }
+  if (!uses_dynamodb()) {
+    std::error_code ec;
+    fs::create_directories(layout.db_path.parent_path(), ec);
+    if (ec)
+      return usage("cannot create " + layout.db_path.parent_path().string() + ": " + ec.message());
+  }
+  return layout;
+}
+
+// The gateway's two inputs, written before it starts.
+core::Result<core::Unit> write_gateway_inputs(const UpSettings& settings, const UpLayout& layout,
+                                              const UpFiles& files,
+                                              const std::vector<ChildSpec>& plan) {
+  if (auto prepared = prepare_up_files(files); !prepared)
+    return prepared;
+  if (auto linked = replace_symlink(files.ingress_link, ingress_path(layout, settings.stage));
+      !linked)
+    return linked;
+  return replace_file(files.upstreams, upstreams_text(upstream_arguments(settings.stage, plan)));
+}
+
+}  // namespace
+
+int run_up(const UpSettings& settings) {
+  UpFiles files = up_files_for_port(settings.port);
+  auto layout = prepare_layout(settings, files);
+  if (!layout) {
+    fail(layout.error().message);
     return 1;
   }
 
-  // Only warnings from our own website server: the children's logs are the interesting ones.
+  // Only warnings from our own servers: the children's logs are the interesting ones.
   core::init_logging("mysfits-up", core::LogLevel::kWarn);
-  StaticSite site(layout.source_dir / "web", settings.port);
-  core::Router site_router;
-  site.add_routes(site_router);
-  core::ServerOptions site_options;
-  site_options.service_name = "mysfits-up-web";
-  site_options.threads = 1;
-  site_options.drain_timeout = milliseconds(2'000);
-  core::HttpServer site_server(site_options);
+  std::unique_ptr<UpServers> servers;
   try {
-    // Bound now, served once the API is ready: a browser opened early waits instead of
-    // showing an error.
-    site_server.listen(settings.host, settings.web_port, site_router);
+    servers = std::make_unique<UpServers>(layout->source_dir / "web", settings);
   } catch (const std::exception& e) {
-    fail(std::string("website: ") + e.what());
+    fail("website on " + settings.host + ":" + std::to_string(settings.web_port) + ": " + e.what());
     return 1;
   }
 
   std::vector<ChildSpec> plan;
-  {
+  try {
     FreePorts ports;
-    plan = plan_children(settings, layout, [&ports] { return ports.pick(); });
+    plan = plan_children(settings, *layout, [&ports] { return ports.pick(); });
+  } catch (const std::exception& e) {
+    fail(e.what());
+    return 1;
   }
-  UpRun run(settings, std::move(layout), std::move(plan), site_server);
-  return run.run();
+  if (auto written = write_gateway_inputs(settings, *layout, files, plan); !written) {
+    fail(written.error().message);
+    return 1;
+  }
+  int exit_code = UpRun(settings, std::move(*layout), files, std::move(plan), *servers).run();
+  servers.reset();
+  remove_up_files(files);
+  return exit_code;
 }
 
 }  // namespace mysfits::cli
