@@ -112,10 +112,15 @@ async function waitReady(urls, children) {
   }
 }
 
-// True when this build's CLI really implements `up` with a web port (not a placeholder).
+// Everything `mysfits up` starts for its default stage (like-adopt).
+const kUpExecutables = ["mysfits", "mysfits-monolith", "mysfits-like", "mysfits-adopt",
+                        "mysfits-gateway"];
+
+// True when this build's CLI really implements `up` with a web port (not a placeholder) and
+// every executable it starts is built.
 export function cliRunsUp(binDir) {
+  if (!kUpExecutables.every((name) => existsSync(path.join(binDir, name)))) return false;
   const cli = path.join(binDir, "mysfits");
-  if (!existsSync(cli)) return false;
   const help = spawnSync(cli, ["up", "--help"], {encoding: "utf8", timeout: 10000});
   return help.status === 0 && /--web-port/.test(help.stdout);
 }

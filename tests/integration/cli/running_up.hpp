@@ -1,0 +1,60 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace mysfits::testing {
+
+// A `mysfits up` started from build/bin on free ports, with its data and its runtime files
+// (XDG_RUNTIME_DIR) in a directory of its own. The Process guard kills it if a test fails.
+class RunningUp {
+ public:
+  explicit RunningUp(std::vector<std::string> extra_args);
+
+  // Waits until the gateway serves the list (the whole system is up) or up has exited.
+  bool wait_serving(std::chrono::milliseconds deadline = std::chrono::seconds(40));
+
+  Process& process() { return process_; }
+  std::uint16_t port() const { return port_; }
+  std::uint16_t web_port() const { return web_port_; }
+  std::string state_path() const;
+  // state.json, or null when it is missing or unreadable.
+  boost::json::value state() const;
+
+ private:
+  std::string dir_;
+  std::uint16_t port_;
+  std::uint16_t web_port_;
+  Process process_;
+};
+
+struct ChildProcess {
+  std::string name;
+  std::string role;
+  pid_t pid;
+  std::uint16_t port;
+};
+std::vector<ChildProcess> children_of(const boost::json::value& state);
+
+// True when the pid names no process, or only a zombie (killed, not yet reaped by whoever
+// inherited it).
+bool process_gone(pid_t pid);
+// Polls process_gone with a deadline.
+bool wait_gone(pid_t pid, std::chrono::milliseconds deadline = std::chrono::seconds(15));
+// The file name of the process's executable ("mysfits-like"), empty when it is gone.
+std::string executable_of(pid_t pid);
+// The parent pid from /proc, or -1.
+pid_t parent_of(pid_t pid);
+
+// The executables every stage needs; empty when all are built.
+std::vector<std::string> missing_binaries();
+
+}  // namespace mysfits::testing
