@@ -163,6 +163,7 @@ RenderResult kustomize(const std::string& dir) {
                    std::to_string(rendered.exit_code) + "): " + rendered.err;
     return result;
   }
+  result.text = rendered.out;
   try {
     result.manifests = ManifestSet::parse(rendered.out);
   } catch (const YAML::Exception& error) {

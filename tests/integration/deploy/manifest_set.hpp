@@ -44,6 +44,7 @@ class ManifestSet {
 // render failed) to report as the test failure.
 struct RenderResult {
   std::optional<ManifestSet> manifests;
+  std::string text;  // kubectl's output, for tools that read the render as a file
   std::string error;
 };
 RenderResult kustomize(const std::string& dir);
