@@ -282,9 +282,40 @@ Condition condition(const Fields& f) {
   return out;
 }
 
+// libstdc++ compiles a counted repetition by copying its operand, so nested or repeated counts
+// multiply the automaton: "(a{999}){999}" is a million states. Refuse before compiling when the
+// product of all counts (an upper bound) is large.
+constexpr double kMaxRepetitionProduct = 1000;
+
+double repetition_product(std::string_view pattern) {
+  double product = 1;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (pattern[i] != '{')
+      continue;
+    double largest = 0;
+    double number = 0;
+    std::size_t j = i + 1;
+    for (; j < pattern.size() && ((pattern[j] >= '0' && pattern[j] <= '9') || pattern[j] == ',');
+         ++j) {
+      number = pattern[j] == ',' ? 0 : number * 10 + (pattern[j] - '0');
+      largest = std::max(largest, number);
+    }
+    if (j < pattern.size() && pattern[j] == '}' && j > i + 1)
+      product *= std::max(largest, 1.0);
+  }
+  return product;
+}
+
 }  // namespace
 
 std::string check_regex(const std::string& pattern) {
+  if (repetition_product(pattern) > kMaxRepetitionProduct)
+    return "regular expression '" + pattern + "' repeats too much (counts multiply past " +
+           std::to_string(static_cast<int>(kMaxRepetitionProduct)) + ")";
   try {
     const std::regex compiled(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {

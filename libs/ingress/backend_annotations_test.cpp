@@ -156,6 +156,8 @@ TEST(BackendAnnotations, UnanchoredRegexValuesSearchAndBadOnesAreRefusedAtLoad) 
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("invalid regular expression"), std::string::npos);
   EXPECT_NE(bad.error().message.find("test.yaml:"), std::string::npos) << bad.error().message;
+  EXPECT_NE(check_regex("(a{999}){999}").find("repeats too much"), std::string::npos);
+  EXPECT_EQ(check_regex("^/v[0-9]{1,3}/x{2}$"), "");
   auto cidr = build(ingress_with(
       "    alb.ingress.kubernetes.io/conditions.api: >\n"
       "      [{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/33\"]}}]\n",

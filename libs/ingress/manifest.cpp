@@ -22,10 +22,12 @@ struct ObjectMeta {
 // shape becomes an error naming the file, the line and the field.
 class Reader {
  public:
-  Reader(std::string source, int doc_line) : source_(std::move(source)), doc_line_(doc_line) {}
+  // `line_offset`: lines of the file before this document (marks count from the document).
+  Reader(std::string source, int doc_line, int line_offset)
+      : source_(std::move(source)), doc_line_(doc_line), line_offset_(line_offset) {}
 
   std::string where(const YAML::Node& node) const {
-    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : doc_line_;
+    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 + line_offset_ : doc_line_;
     return source_ + ":" + std::to_string(line);
   }
 
@@ -196,6 +198,9 @@ class Reader {
         return type.error();
       path.path = value->value_or("");
       path.path_type = *type;
+      // The Kubernetes API refuses relative paths (#3056: "*/api" never reaches the controller).
+      if (!path.path.empty() && path.path.front() != '/')
+        return error_at(path.where, pf + ".path must start with '/', got '" + path.path + "'");
       if (!p["backend"])
         return error_at(path.where, pf + ".backend is required");
       auto b = backend(p["backend"], pf + ".backend");
@@ -288,26 +293,73 @@ class Reader {
  private:
   std::string source_;
   int doc_line_;
+  int line_offset_;
 };
+
+struct DocumentText {
+  std::string text;
+  int first_line = 0;         // 0-based line of the file where it starts
+  std::string first_content;  // its first line that is not a marker, comment or directive
+  bool has_marker = false;    // a "---" line is in it already
+};
+
+bool is_marker(std::string_view line, std::string_view marker) {
+  return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
+                                         line[3] == '\r' || line[3] == '\n');
+}
+
+// Splits a multi-document file at its "---" and "..." marker lines (such a line always ends a
+// document in YAML, even inside a block scalar). Each document is then parsed with YAML::Load:
+// yaml-cpp 0.7's LoadAll loops forever on a stray "," at block level (found by the fuzzer,
+// tests/data/fuzz/manifest/timeout-5f2d*), while Load reads one document and returns.
+std::vector<DocumentText> split_documents(std::string_view text) {
+  std::vector<DocumentText> docs(1);
+  int line_number = 0;
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    const std::string_view line =
+        text.substr(0, newline == std::string_view::npos ? text.size() : newline + 1);
+    text.remove_prefix(line.size());
+    // Directives and comments before the first "---" belong to the document it starts.
+    if (is_marker(line, "---") && (docs.back().has_marker || !docs.back().first_content.empty()))
+      docs.push_back(DocumentText{{}, line_number, {}, false});
+    docs.back().has_marker = docs.back().has_marker || is_marker(line, "---");
+    docs.back().text += line;
+    const auto first = line.find_first_not_of(" \t\r\n");
+    const bool marker_only =
+        is_marker(line, "---") && line.find_first_not_of(" \t\r\n", 3) == std::string_view::npos;
+    if (first != std::string_view::npos && line[first] != '#' && line[first] != '%' &&
+        !marker_only && !is_marker(line, "...") && docs.back().first_content.empty()) {
+      const auto last = line.find_last_not_of(" \t\r\n");
+      docs.back().first_content = std::string(line.substr(first, last - first + 1));
+    }
+    if (is_marker(line, "..."))
+      docs.push_back(DocumentText{{}, line_number + 1, {}, false});
+    ++line_number;
+  }
+  return docs;
+}
 
 }  // namespace
 
 core::Result<core::Unit> parse_manifest_text(std::string_view text, const std::string& source,
                                              Manifests& out) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return error_at(source + ":" + std::to_string(e.mark.line + 1), "invalid YAML: " + e.msg);
-  }
-  try {
-    for (const YAML::Node& doc : docs) {
-      const Reader reader(source, doc.Mark().line + 1);
+  for (const DocumentText& piece : split_documents(text)) {
+    const std::string at = source + ":" + std::to_string(piece.first_line + 1);
+    try {
+      const YAML::Node doc = YAML::Load(piece.text);
+      // yaml-cpp reads some garbage (a leading ",") as an empty document: refuse it.
+      const std::string& content = piece.first_content;
+      if (doc.IsNull() && !content.empty() && content != "null" && content != "~" &&
+          content != "--- null" && content != "--- ~")
+        return error_at(at, "invalid YAML: '" + content.substr(0, 40) + "' reads as nothing");
+      const Reader reader(source, piece.first_line + 1, piece.first_line);
       if (auto r = reader.document(doc, out); !r)
         return r;
+    } catch (const YAML::Exception& e) {
+      return error_at(source + ":" + std::to_string(piece.first_line + e.mark.line + 1),
+                      "invalid YAML: " + e.msg);
     }
-  } catch (const YAML::Exception& e) {
-    return error_at(source + ":" + std::to_string(e.mark.line + 1), e.msg);
   }
   return core::Unit{};
 }

@@ -31,6 +31,7 @@ TEST(Manifest, BrokenManifestsAreRefusedWithWhatAndWhere) {
       {with_path("/a?", "Prefix"), "bad.yaml:11", "Prefix path must not contain wildcards"},
       {with_path("/a", "Regex"), "bad.yaml:11", "unknown pathType 'Regex'"},
       {with_path("/a b", "ImplementationSpecific"), "bad.yaml:11", "character the ALB rejects"},
+      {with_path("'*/api'", "ImplementationSpecific"), "bad.yaml:11", "must start with '/'"},
       {std::string(kHead) + "spec:\n  rules: {}\n", "bad.yaml:8", "spec.rules must be a list"},
       {"kind: Ingress\napiVersion: extensions/v1beta1\nmetadata: {name: x}\n", "bad.yaml:1",
        "use networking.k8s.io/v1"},
@@ -69,6 +70,25 @@ TEST(Manifest, ReadsMultipleDocumentsListsNamespacesAndServices) {
   ASSERT_EQ(m.services.size(), 1u);
   EXPECT_EQ(m.services[0].ports[0].port, 80);
   EXPECT_EQ(m.services[0].ports[0].name, "http");
+}
+
+// yaml-cpp's LoadAll never returns on a stray ',' (fuzzer finding); documents are split first.
+TEST(Manifest, DocumentsSplitAtMarkersKeepLineNumbersAndStrayGarbageIsRefused) {
+  Manifests m;
+  auto stray = parse_manifest_text(",", "x.yaml", m);
+  ASSERT_FALSE(stray.ok());
+  EXPECT_NE(stray.error().message.find("x.yaml:1: invalid YAML"), std::string::npos)
+      << stray.error().message;
+  const std::string yaml =
+      "%YAML 1.2\n---\n# comment\n---\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+      "metadata:\n  name: a\n...\napiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+      "metadata:\n  name: b\nspec:\n  rules: 7\n";
+  auto r = parse_manifest_text(yaml, "y.yaml", m);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("y.yaml:16: spec.rules must be a list"), std::string::npos)
+      << r.error().message;
+  ASSERT_EQ(m.ingresses.size(), 1u);
+  EXPECT_EQ(m.ingresses[0].name, "a");
 }
 
 TEST(Manifest, MissingFileIsAnError) {
