@@ -1,0 +1,144 @@
+#pragma once
+
+// Internal to the HTTP client (included by http_client.cpp and client_lane.cpp only): one
+// client's connection pool on one io_context, and the registry that ties lanes to it.
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/client_connection.hpp"
+#include "core/http_client.hpp"
+
+namespace mysfits::core::detail {
+
+namespace asio = boost::asio;
+
+bool iequals(std::string_view a, std::string_view b);
+
+// Shared by a client and its lanes; immutable once built.
+struct Shared {
+  std::uint64_t id = 0;
+  Endpoint endpoint;
+  ClientOptions options;
+  std::unique_ptr<asio::ssl::context> tls;
+};
+
+// Written by one lane's thread, read by stats() from any thread.
+struct Counters {
+  std::atomic<std::uint64_t> opened{0};
+  std::atomic<std::uint64_t> open{0};
+  std::atomic<std::uint64_t> idle{0};
+  std::atomic<std::uint64_t> retries{0};
+};
+
+struct Checkout {
+  std::unique_ptr<ClientConnection> connection;
+  Failure failure;  // when connection is null
+};
+
+// One client's pool on one io_context. Only that io_context's thread touches it, so nothing
+// here is locked.
+class Lane : public std::enable_shared_from_this<Lane> {
+ public:
+  Lane(asio::io_context& io, std::shared_ptr<const Shared> shared,
+       std::shared_ptr<Counters> counters)
+      : io_(io), shared_(std::move(shared)), counters_(std::move(counters)), sweep_(io) {}
+  ~Lane() {
+    counters_->open.store(0, std::memory_order_relaxed);
+    counters_->idle.store(0, std::memory_order_relaxed);
+  }
+  Lane(const Lane&) = delete;
+  Lane& operator=(const Lane&) = delete;
+
+  void start(ClientRequest request, ClientCallback done);
+
+  // The client is gone or the io_context is shutting down: idle connections close now, busy
+  // ones when their exchange ends.
+  void close();
+
+ private:
+  struct Waiter {
+    explicit Waiter(asio::io_context& io) : timer(io) {}
+    asio::steady_timer timer;
+    bool granted = false;
+    std::unique_ptr<ClientConnection> connection;  // handed over, or null: open a new one
+  };
+
+  static asio::awaitable<void> run(std::shared_ptr<Lane> self, ClientRequest request,
+                                   ClientCallback done);
+
+  // Retry rules (docs/decisions/0002-http-client.md). A request is sent again only when it
+  // surely was not processed, at most max_connect_retries times and within its deadline:
+  //  - the TCP connect failed (refused, unreachable): nothing was sent; jittered backoff;
+  //  - the write failed before one byte left us;
+  //  - the peer reset the connection before one byte of a response arrived: the kernel resets
+  //    only when the server application closed with our request unread (the race with a
+  //    server closing a keep-alive connection just as we reuse it);
+  //  - on a reused connection the peer closed (FIN) before one byte of a response arrived, and
+  //    the request is idempotent. A FIN looks exactly like a server that read the request,
+  //    acted on it and died before answering, so a POST (a like) is not replayed there: it
+  //    fails with 502 rather than risk counting twice. A peek before reuse drops connections
+  //    the peer already closed, and idle_timeout closes ours before the server closes its end.
+  // Timeouts are never retried: the server may still be working on the request.
+  asio::awaitable<Result<ClientResponse>> perform(const ClientRequest& request);
+
+  // A pooled connection, or a new one when fewer than max_open_per_thread are open; otherwise
+  // waits (FIFO) for one to come back, until the deadline.
+  asio::awaitable<Checkout> checkout(Clock::time_point deadline, bool fresh_only);
+
+  Checkout no_free_connection() const;
+
+  std::unique_ptr<ClientConnection> take_idle();
+
+  void checkin(std::unique_ptr<ClientConnection> connection, bool reusable);
+
+  // A connection closed: its slot goes to the first waiter, who opens a new one.
+  void release_slot();
+
+  // Closes connections idle longer than idle_timeout even when no request comes to notice.
+  void arm_sweep();
+
+  void publish();
+
+  asio::io_context& io_;
+  std::shared_ptr<const Shared> shared_;
+  std::shared_ptr<Counters> counters_;
+  std::deque<std::unique_ptr<ClientConnection>> idle_;  // oldest first
+  std::deque<Waiter*> waiters_;
+  std::size_t open_ = 0;    // idle + in use + connecting
+  std::size_t in_use_ = 0;  // checked out (connecting or exchanging)
+  bool closed_ = false;
+  asio::steady_timer sweep_;
+  bool sweep_armed_ = false;
+};
+
+// The lanes of every client on one io_context. Being an io_context service, it is shut down with
+// the io_context, so pooled sockets never outlive the io_context they belong to, whichever of
+// the client or the io_context goes first.
+class LaneRegistry : public asio::execution_context::service {
+ public:
+  static inline asio::io_context::id id;  // NOLINT(readability-identifier-naming): Asio's name
+
+  explicit LaneRegistry(asio::execution_context& context)
+      : asio::execution_context::service(context) {}
+
+  std::unordered_map<std::uint64_t, std::shared_ptr<Lane>> lanes;
+
+ private:
+  void shutdown() override {
+    auto lanes_now = std::move(lanes);
+    for (auto& [client, lane] : lanes_now) {
+      lane->close();
+    }
+  }
+};
+
+}  // namespace mysfits::core::detail
