@@ -111,6 +111,15 @@ int status_for_read_error(const boost::system::error_code& ec) {
   return 0;
 }
 
+// Beast limits only the whole header, so a request line of more than max_header_total bytes
+// fails as "header too large"; it is still a request line too long (414), as a shorter one is.
+bool request_line_too_long(const beast::flat_buffer& buffer, const ServerLimits& limits) {
+  std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+  auto end_of_line = bytes.find("\r\n");
+  return (end_of_line == std::string_view::npos ? bytes.size() : end_of_line) >
+         limits.max_request_line;
+}
+
 // Limits Beast does not enforce itself: the request line and each header field on its own.
 int status_for_oversized_parts(const BeastRequest& msg, const ServerLimits& limits) {
   if (msg.method_string().size() + msg.target().size() + 10 > limits.max_request_line)
@@ -329,6 +338,8 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
                                                               asio::as_tuple(asio::use_awaitable));
     int early_status =
         head_ec ? status_for_read_error(head_ec) : status_for_oversized_parts(parser.get(), limits);
+    if (head_ec == http::error::header_limit && request_line_too_long(buffer, limits))
+      early_status = 414;
     if (!head_ec && early_status == 0)
       early_status = folded ? 400 : status_for_ambiguous_framing(parser.get());
     if (!head_ec && early_status == 0 && !parser.is_done()) {

@@ -131,6 +131,8 @@ TEST_F(MonolithBadInput, MalformedAndOversizedBytesOnTheWire) {
        431},
       {"request line over 16 KiB",
        "GET /mysfits/" + std::string(17 * 1024, 'c') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
+      {"request line over 64 KiB",
+       "GET /mysfits/" + std::string(70 * 1024, 'c') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
       {"body over 1 MiB announced", like + "Content-Length: 2000000\r\n\r\n{}", 413},
   };
   for (const auto& c : cases) {
