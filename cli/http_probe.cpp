@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -54,6 +55,46 @@ asio::awaitable<int> probe_status(std::uint16_t port, std::string target,
   if (read_ec)
     co_return 0;
   co_return parse_status_line(head);
+}
+
+asio::awaitable<ProbeResponse> probe_request(std::uint16_t port, std::string method,
+                                             std::string target, std::string body,
+                                             std::chrono::milliseconds timeout) {
+  auto executor = co_await asio::this_coro::executor;
+  tcp::socket socket(executor);
+  asio::steady_timer timer(executor, timeout);
+  timer.async_wait([&socket](const boost::system::error_code& ec) {
+    if (!ec) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    }
+  });
+  ProbeResponse out;
+  tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
+  auto [connect_ec] = co_await socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
+  if (connect_ec)
+    co_return out;
+  std::string request = method + " " + target +
+                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                        "\r\nUser-Agent: mysfits\r\nConnection: close\r\n"
+                        "Content-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+  auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(request),
+                                                        asio::as_tuple(asio::use_awaitable));
+  if (write_ec)
+    co_return out;
+  std::string answer;
+  auto [read_ec, read] = co_await asio::async_read(socket, asio::dynamic_buffer(answer, 1 << 20),
+                                                   asio::as_tuple(asio::use_awaitable));
+  // Connection: close, so the answer ends at end of stream; anything else is not an answer.
+  if (read_ec != asio::error::eof)
+    co_return out;
+  auto end_of_head = answer.find("\r\n\r\n");
+  if (end_of_head == std::string::npos)
+    co_return out;
+  out.status = parse_status_line(answer);
+  out.body = answer.substr(end_of_head + 4);
+  co_return out;
 }
 
 }  // namespace mysfits::cli

@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -18,8 +19,10 @@
 #include "cli/console.hpp"
 #include "cli/free_ports.hpp"
 #include "cli/installation.hpp"
+#include "cli/stage_migration.hpp"
 #include "cli/static_site.hpp"
 #include "cli/supervisor.hpp"
+#include "cli/up_servers.hpp"
 #include "cli/up_state.hpp"
 #include "core/http_server.hpp"
 #include "core/logging.hpp"
@@ -75,65 +78,6 @@ std::vector<std::vector<ChildSpec>> start_tiers(std::vector<ChildSpec> children)
   return tiers;
 }
 
-// What `up` serves besides the children: the website on the web port, and a loopback-only
-// control endpoint (GET /state) that `mysfits migrate` finds through state.json. Both run on
-// their own thread; the state they show is handed over under a lock.
-class UpServers {
- public:
-  UpServers(const fs::path& web_root, const UpSettings& settings)
-      : site_(web_root, settings.port), server_(options()) {
-    site_.add_routes(site_router_);
-    control_router_.get("/state", [this](const core::Request&) {
-      std::lock_guard lock(mutex_);
-      return core::Response::json(200, state_);
-    });
-    // Bound now, served once the API is ready: a browser opened early waits instead of
-    // showing an error.
-    server_.listen(settings.host, settings.web_port, site_router_);
-    control_port_ = server_.listen("127.0.0.1", 0, control_router_, /*public_traffic=*/false);
-  }
-  ~UpServers() { stop(); }
-  UpServers(const UpServers&) = delete;
-  UpServers& operator=(const UpServers&) = delete;
-
-  std::uint16_t control_port() const { return control_port_; }
-
-  void publish_state(std::string state) {
-    std::lock_guard lock(mutex_);
-    state_ = std::move(state);
-  }
-
-  void start() {
-    server_.set_ready(true);
-    thread_ = std::thread([this] { server_.run(); });
-  }
-
-  void stop() {
-    if (thread_.joinable()) {
-      server_.shutdown();
-      thread_.join();
-    }
-  }
-
- private:
-  static core::ServerOptions options() {
-    core::ServerOptions o;
-    o.service_name = "mysfits-up";
-    o.threads = 1;
-    o.drain_timeout = milliseconds(2'000);
-    return o;
-  }
-
-  StaticSite site_;
-  core::Router site_router_;
-  core::Router control_router_;
-  core::HttpServer server_;
-  std::uint16_t control_port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::string state_ = "{}";
-};
-
 class UpRun {
  public:
   UpRun(UpSettings settings, UpLayout layout, UpFiles files, std::vector<ChildSpec> plan,
@@ -148,6 +92,10 @@ class UpRun {
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         stop_event_(io_, Clock::time_point::max()) {
     supervisor_.on_change([this] { record_state(); });
+    servers_.on_migrate([this](Stage to, core::Responder responder) {
+      auto shared = std::make_shared<core::Responder>(std::move(responder));
+      asio::post(io_, [this, to, shared] { start_migration(to, shared); });
+    });
     // Known up front, so the name column has one width from the first line on.
     for (const auto& child : plan_)
       console_.announce_name(child.name);
@@ -207,6 +155,39 @@ class UpRun {
     }
   }
 
+  // On io_, like everything that touches the supervisor: one migration at a time, none while
+  // starting or stopping.
+  void start_migration(Stage to, std::shared_ptr<core::Responder> responder) {
+    if (migrating_ || stop_requested_ || !running_) {
+      responder->send(core::Response::error(
+          409, "conflict",
+          migrating_ ? "a migration is already running" : "mysfits up is starting or stopping"));
+      return;
+    }
+    migrating_ = true;
+    asio::co_spawn(
+        io_, migrate_stage(supervisor_, console_, layout_, files_, settings_, plan_, to),
+        [this, responder](std::exception_ptr error, MigrationOutcome out) {
+          migrating_ = false;
+          record_state();
+          if (error) {
+            responder->send(core::Response::error(500, "internal", "migration failed"));
+            return;
+          }
+          if (out.status != 200) {
+            responder->send(core::Response::error(out.status, "migration_failed", out.message));
+            return;
+          }
+          boost::json::object o;
+          o["stage"] = stage_name(settings_.stage);
+          o["message"] = out.message;
+          o["started"] = boost::json::value_from(out.started);
+          o["stopped"] = boost::json::value_from(out.stopped);
+          o["gateway_generation"] = out.gateway_generation;
+          responder->send(core::Response::json(200, boost::json::serialize(o)));
+        });
+  }
+
   asio::awaitable<bool> start_all() {
     console_.event("starting stage " + std::string(stage_name(settings_.stage)) + " from " +
                    layout_.bin_dir.string());
@@ -232,6 +213,7 @@ class UpRun {
   asio::awaitable<int> main_flow() {
     bool started = co_await start_all();
     if (started && !stop_requested_) {
+      running_ = true;
       servers_.start();
       console_.block(render_summary(settings_, layout_, supervisor_.status(),
                                     store_description(layout_.db_path)));
@@ -240,6 +222,7 @@ class UpRun {
     // Front to back: the gateway stops taking requests before anything behind it goes away.
     const std::vector<std::string> stop_order{std::string(kGatewayRole), "like", "adopt",
                                               "monolith"};
+    running_ = false;
     co_await supervisor_.stop_all(stop_order, kStopGrace);
     servers_.stop();
     signals_.cancel();
@@ -258,6 +241,8 @@ class UpRun {
   asio::signal_set signals_;
   asio::steady_timer stop_event_;  // cancelled on the first stop signal
   bool stop_requested_ = false;
+  bool running_ = false;    // everything started, not yet stopping
+  bool migrating_ = false;  // a stage switch is under way
   bool state_warning_shown_ = false;
 };
 

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/console.hpp"
+#include "cli/stage_plan.hpp"
+#include "cli/supervisor.hpp"
+#include "cli/up_state.hpp"
+
+namespace mysfits::cli {
+
+struct MigrationOutcome {
+  int status = 200;  // HTTP status for the control endpoint: 200, 409, 500, 503
+  std::string message;
+  std::vector<std::string> started;
+  std::vector<std::string> stopped;
+  int gateway_generation = 0;
+};
+
+// The strangler step done live, as the ALB and the cluster do it during a rollout:
+//   1. start what the new stage adds (its services, wired to the running monolith replicas)
+//      and wait until each is ready;
+//   2. rewrite the gateway's upstreams, re-point its Ingress link, SIGHUP it, and wait until it
+//      reports the new configuration generation (a refused manifest rolls everything back);
+//   3. stop what the new stage no longer routes to: the gateway no longer sends it requests
+//      and drains those in flight, and each service finishes its own in-flight ones on SIGTERM.
+// The monolith and the gateway keep running throughout, so no request finds nobody to answer.
+// settings and plan are updated when the switch is complete.
+boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, Console& console,
+                                                       const UpLayout& layout, const UpFiles& files,
+                                                       UpSettings& settings,
+                                                       std::vector<ChildSpec>& plan, Stage to);
+
+}  // namespace mysfits::cli
