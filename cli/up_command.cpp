@@ -19,6 +19,11 @@ void add_up_command(CLI::App& app) {
       "Run the whole system from build/bin: the stage's services, the gateway (the \"ALB\") "
       "with the stage's Ingress from deploy/k8s/stages/, and the website. Builds nothing. "
       "Ctrl-C or SIGTERM stops everything.");
+  cmd->footer(
+      "Data: SQLite at $MYSFITS_DB, else .mysfits/mysfits.db under the current directory "
+      "(DynamoDB when DDB_TABLE_NAME is set).\nRuntime files (state.json, the gateway's "
+      "ingress link and upstreams): $XDG_RUNTIME_DIR/mysfits-up/PORT/, else "
+      "/tmp/mysfits-up-UID/PORT/.");
   cmd->option_defaults()->always_capture_default();
   cmd->add_option("--stage", options->stage,
                   "Migration stage: monolith (nothing split out), like (the like service split "
