@@ -6,10 +6,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "ingress/load_balancer.hpp"
-#include "ingress/manifest.hpp"
-#include "ingress/route_table.hpp"
 #include "ingress/rule_json.hpp"
+#include "ingress/serving.hpp"
 
 namespace mysfits::cli {
 namespace {
@@ -81,26 +79,12 @@ int run_routes(const RoutesOptions& options) {
     if (p.empty() || p.front() != '/')
       return usage_error("'" + p + "' is neither a manifest file nor a path starting with '/'");
   }
-  auto manifests = ingress::load_manifest_files(files);
-  if (!manifests)
-    return usage_error(manifests.error().message);
-  auto balancers = ingress::build_load_balancers(*manifests);
-  if (!balancers)
-    return usage_error(balancers.error().message);
-  if (balancers->empty())
-    return usage_error("no Ingress of class alb in the given files");
-  const ingress::LoadBalancer& lb = balancers->front();
-  if (balancers->size() > 1)
-    std::cerr << "mysfits routes: the files make " << balancers->size()
-              << " load balancers; answering for the first, " << lb.group << "\n";
-  for (const std::string& warning : lb.warnings)
-    std::cerr << "mysfits routes: warning: " << warning << "\n";
-  const ingress::Listener* listener = lb.serving_listener();
-  if (listener == nullptr)
-    return usage_error("the load balancer " + lb.group + " has no listener");
-  auto table = ingress::RouteTable::build(*listener);
-  if (!table)
-    return usage_error(table.error().message);
+  auto serving = ingress::load_serving(files);
+  if (!serving)
+    return usage_error(serving.error().message);
+  for (const std::string& note : serving->notes)
+    std::cerr << "mysfits routes: " << note << "\n";
+  const ingress::RouteTable& table = serving->routes;
 
   std::vector<std::pair<std::string, std::string>> headers;
   for (const std::string& h : options.headers) {
@@ -119,7 +103,7 @@ int run_routes(const RoutesOptions& options) {
     request.source_ip = options.source_ip;
     for (const auto& [name, value] : headers)
       request.headers.emplace_back(name, value);
-    std::cout << line_for(path, table->match(request), options.explain) << "\n";
+    std::cout << line_for(path, table.match(request), options.explain) << "\n";
   }
   return 0;
 }

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "ingress/serving.hpp"
 #include "ingress/test_support.hpp"
 
 // The project's real stage manifests (deploy/k8s/stages/*/ingress.yaml), the same files EKS
@@ -86,6 +89,42 @@ TEST(StageManifests, PersistenceRoutesAnswerTheContractsJson404) {
   EXPECT_EQ(fixed->status_code, 404);
   EXPECT_EQ(fixed->content_type, "application/json");
   EXPECT_EQ(fixed->body, R"({"error":"not_found","message":"no such route"})");
+}
+
+std::string stage_file(const std::string& stage) {
+  return std::string(MYSFITS_SOURCE_DIR) + "/deploy/k8s/stages/" + stage + "/ingress.yaml";
+}
+
+TEST(Serving, ServesTheStageAndRefusesTwoStagesAtOnce) {
+  auto serving = load_serving({stage_file("like")});
+  ASSERT_TRUE(serving.ok()) << serving.error().message;
+  EXPECT_TRUE(serving->notes.empty());
+  EXPECT_EQ(test::backend(serving->routes, "/mysfits/a/like", "POST"), "mythical-mysfits-like:80");
+  // Both stages define the same Ingress: refused, naming it.
+  auto both = load_serving({stage_file("like"), stage_file("monolith")});
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.error().message.find("default/mythical-mysfits-eks: defined twice"),
+            std::string::npos)
+      << both.error().message;
+}
+
+TEST(Serving, SeveralLoadBalancersServeTheFirstAndSaySo) {
+  const std::string other =
+      (std::filesystem::temp_directory_path() /
+       ("serving-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".yaml"))
+          .string();
+  std::ofstream(other) << "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n"
+                          "  name: zz-other\nspec:\n  ingressClassName: alb\n";
+  auto serving = load_serving({stage_file("like"), other});
+  std::filesystem::remove(other);
+  ASSERT_TRUE(serving.ok()) << serving.error().message;
+  EXPECT_EQ(serving->load_balancer.group, "default/mythical-mysfits-eks");
+  ASSERT_EQ(serving->notes.size(), 1u);
+  EXPECT_NE(serving->notes[0].find("2 load balancers"), std::string::npos);
+  auto none = load_serving(
+      {std::string(MYSFITS_SOURCE_DIR) + "/deploy/k8s/stages/like/kustomization.yaml"});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("no Ingress of class alb"), std::string::npos);
 }
 
 }  // namespace
