@@ -20,6 +20,8 @@ struct Mysfit {
   std::string profile_image_uri;
   std::int64_t likes = 0;
   bool adopted = false;
+
+  bool operator==(const Mysfit&) const = default;
 };
 
 enum class FilterField { kGoodEvil, kLawChaos };

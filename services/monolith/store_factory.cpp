@@ -1,20 +1,30 @@
 #include "services/monolith/store_factory.hpp"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 
+#include "store/dynamodb/environment_setup.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace mysfits::monolith {
 namespace {
 
-// The seam for the DynamoDB store (libs/store/dynamodb/, its own issue): once it is built,
-// this opens it from the table name and the AWS settings in the environment (region,
-// endpoint override, credential chain), and nothing else in the monolith changes.
+// Region, endpoint and credentials come from the AWS environment (contract); the credential
+// chain is resolved now, so a pod without usable credentials fails at start, saying what it
+// tried.
 core::Result<std::unique_ptr<store::Store>> open_dynamodb_store(const StoreConfig& config) {
-  return core::Error{core::Errc::kUnavailable,
-                     "DDB_TABLE_NAME is set (" + config.dynamodb_table +
-                         ") but this build has no DynamoDB store yet; unset it to use SQLite "
-                         "(MYSFITS_DB)"};
+  store::dynamodb::StoreSettings settings;
+  settings.table = config.dynamodb_table;
+  settings.page_limit = config.dynamodb_page_limit;
+  settings.client.deadline = std::chrono::milliseconds(config.dynamodb_timeout_ms);
+  // Timed-out attempts are never resent (an update may have been applied), so one attempt may
+  // use the whole deadline.
+  settings.client.attempt_timeout = settings.client.deadline;
+  auto store = store::dynamodb::open_store_from_environment(
+      std::move(settings), store::dynamodb::credentials::process_environment());
+  if (!store)
+    return store.error();
+  return std::unique_ptr<store::Store>(std::move(*store));
 }
 
 }  // namespace
@@ -25,6 +35,14 @@ void add_store_options(CLI::App& app, StoreConfig& config) {
   app.add_option("--table", config.dynamodb_table,
                  "DynamoDB table; when set, the store is DynamoDB")
       ->envname("DDB_TABLE_NAME");
+  app.add_option("--ddb-timeout-ms", config.dynamodb_timeout_ms,
+                 "deadline of one DynamoDB operation, retries included")
+      ->envname("DDB_TIMEOUT_MS")
+      ->check(CLI::Range(50, 60'000));
+  app.add_option("--ddb-page-limit", config.dynamodb_page_limit,
+                 "items per DynamoDB Scan/Query page (testing); 0 = DynamoDB's 1 MB pages")
+      ->envname("DDB_PAGE_LIMIT")
+      ->check(CLI::Range(0, 1'000));
 }
 
 std::string describe(const StoreConfig& config) {

@@ -17,6 +17,10 @@ namespace mysfits::monolith {
 struct StoreConfig {
   std::string sqlite_path = "mysfits.db";  // MYSFITS_DB / --db
   std::string dynamodb_table;              // DDB_TABLE_NAME / --table
+  // One DynamoDB operation, retries included, must finish within this (DDB_TIMEOUT_MS).
+  int dynamodb_timeout_ms = 3'000;
+  // Items per Scan/Query page; 0 = DynamoDB's 1 MB pages. Tests force small pages with it.
+  int dynamodb_page_limit = 0;  // DDB_PAGE_LIMIT
 };
 
 void add_store_options(CLI::App& app, StoreConfig& config);

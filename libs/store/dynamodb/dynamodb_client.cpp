@@ -1,0 +1,208 @@
+#include "store/dynamodb/dynamodb_client.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <optional>
+
+#include "core/io_context.hpp"
+#include "core/logging.hpp"
+#include "store/dynamodb/sigv4.hpp"
+
+namespace mysfits::store::dynamodb {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct DynamoDbClient::Operation {
+  std::string name;
+  std::string body;
+  ReplyCallback done;
+  SteadyClock::time_point deadline;
+  int attempts = 0;
+};
+
+namespace {
+
+// Error bodies look like {"__type": "com.amazonaws.dynamodb.v20120810#X", "message": "..."}
+// (some types spell it "Message").
+struct ErrorBody {
+  std::string type;
+  std::string message;
+};
+
+ErrorBody parse_error_body(const std::string& body) {
+  ErrorBody out;
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(body, ec);
+  const boost::json::object* object = ec ? nullptr : doc.if_object();
+  if (object == nullptr)
+    return out;
+  if (auto* type = object->if_contains("__type"); type && type->is_string())
+    out.type = std::string(short_error_type(type->get_string()));
+  for (const char* key : {"message", "Message"}) {
+    if (auto* message = object->if_contains(key); message && message->is_string())
+      out.message = std::string(message->get_string());
+  }
+  return out;
+}
+
+core::Errc errc_for(int status, std::string_view type) {
+  if (type == "ConditionalCheckFailedException")
+    return core::Errc::kConflict;
+  if (is_throttling(type) || type == "ResourceNotFoundException")
+    return core::Errc::kUnavailable;
+  if (status >= 500)
+    return core::Errc::kBadGateway;
+  return core::Errc::kInternal;
+}
+
+std::chrono::milliseconds remaining(SteadyClock::time_point deadline) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+}
+
+}  // namespace
+
+DynamoDbClient::DynamoDbClient(ClientSettings settings, credentials::Chain& chain,
+                               core::Endpoint endpoint)
+    : settings_(std::move(settings)), chain_(chain), endpoint_(std::move(endpoint)) {
+  core::ClientOptions options;
+  options.connect_timeout = std::min(settings_.attempt_timeout, std::chrono::milliseconds(1'000));
+  options.request_timeout = settings_.attempt_timeout;
+  http_ = std::make_unique<core::HttpClient>(endpoint_, options);
+}
+
+DynamoDbClient::~DynamoDbClient() = default;
+
+core::Result<std::unique_ptr<DynamoDbClient>> DynamoDbClient::create(ClientSettings settings,
+                                                                     credentials::Chain& chain) {
+  auto endpoint = core::Endpoint::parse(settings.endpoint_url);
+  if (!endpoint)
+    return core::Error{core::Errc::kBadRequest, "DynamoDB endpoint " + settings.endpoint_url +
+                                                    ": " + endpoint.error().message};
+  return std::unique_ptr<DynamoDbClient>(
+      new DynamoDbClient(std::move(settings), chain, std::move(*endpoint)));
+}
+
+void DynamoDbClient::call(std::string operation, boost::json::object request, ReplyCallback done) {
+  auto op = std::make_shared<Operation>();
+  op->name = std::move(operation);
+  op->body = boost::json::serialize(request);
+  op->done = std::move(done);
+  op->deadline = SteadyClock::now() + settings_.deadline;
+  // Posted, so that even a failure found before any I/O completes outside call().
+  boost::asio::post(core::current_io(), [this, op] { attempt(op); });
+}
+
+void DynamoDbClient::attempt(std::shared_ptr<Operation> op) {
+  ++op->attempts;
+  chain_.get([this, op](core::Result<credentials::Credentials> credentials) {
+    if (!credentials) {
+      op->done({core::Error{core::Errc::kUnavailable,
+                            "DynamoDB " + op->name + ": " + credentials.error().message},
+                "", ""});
+      return;
+    }
+    std::chrono::milliseconds left = remaining(op->deadline);
+    if (left.count() <= 0) {
+      answer(op, core::Error{core::Errc::kTimeout, "deadline passed"});
+      return;
+    }
+    SignableRequest signable;
+    signable.method = "POST";
+    signable.headers = {{"Host", endpoint_.host_header()},
+                        {"Content-Type", "application/x-amz-json-1.0"},
+                        {"X-Amz-Target", "DynamoDB_20120810." + op->name}};
+    signable.payload = op->body;
+    sign(signable,
+         {credentials->access_key_id, credentials->secret_access_key, credentials->session_token},
+         {settings_.region, "dynamodb"}, std::chrono::system_clock::now());
+
+    core::ClientRequest request;
+    request.method = "POST";
+    request.target = "/";
+    for (auto& header : signable.headers) {
+      if (header.first != "Host")
+        request.headers.push_back(std::move(header));
+    }
+    request.body = op->body;
+    request.timeout = std::min(left, settings_.attempt_timeout);
+    http_->send(std::move(request), [this, op](core::Result<core::ClientResponse> response) {
+      answer(op, std::move(response));
+    });
+  });
+}
+
+void DynamoDbClient::answer(std::shared_ptr<Operation> op,
+                            core::Result<core::ClientResponse> response) {
+  std::string what = "DynamoDB " + op->name;
+  if (!response) {
+    core::log_warn(
+        "dynamodb_failed",
+        {{"operation", op->name}, {"attempts", op->attempts}, {"error", response.error().message}});
+    op->done({core::Error{response.error().code, what + ": " + response.error().message}, "", ""});
+    return;
+  }
+  std::string request_id(response->header("x-amzn-RequestId"));
+  if (response->status == 200) {
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(response->body, ec);
+    if (ec || !doc.is_object()) {
+      op->done(
+          {core::Error{core::Errc::kBadGateway,
+                       what + ": the answer is not a JSON object (request id " + request_id + ")"},
+           "", request_id});
+      return;
+    }
+    op->done({std::move(doc.get_object()), "", request_id});
+    return;
+  }
+  ErrorBody error = parse_error_body(response->body);
+  std::chrono::milliseconds left = remaining(op->deadline);
+  if (is_retryable(response->status, error.type) && op->attempts < settings_.retry.max_attempts) {
+    auto wait = settings_.retry.backoff(op->attempts - 1, jitter_unit());
+    // A retry that could not finish before the deadline is not worth starting.
+    if (wait + std::chrono::milliseconds(10) < left) {
+      core::log_debug("dynamodb_retry", {{"operation", op->name},
+                                         {"status", response->status},
+                                         {"type", error.type},
+                                         {"request_id", request_id},
+                                         {"wait_ms", wait.count()}});
+      auto timer = std::make_shared<boost::asio::steady_timer>(core::current_io(), wait);
+      timer->async_wait([this, op, timer](boost::system::error_code) { attempt(op); });
+      return;
+    }
+  }
+  core::Errc code = errc_for(response->status, error.type);
+  std::string message = what + ": HTTP " + std::to_string(response->status) + " " +
+                        (error.type.empty() ? "(no error type)" : error.type) +
+                        (error.message.empty() ? "" : ": " + error.message) + " (after " +
+                        std::to_string(op->attempts) + " attempts, request id " + request_id + ")";
+  if (code != core::Errc::kConflict)
+    core::log_warn("dynamodb_failed", {{"operation", op->name},
+                                       {"status", response->status},
+                                       {"type", error.type},
+                                       {"request_id", request_id},
+                                       {"attempts", op->attempts}});
+  op->done({core::Error{code, std::move(message)}, error.type, request_id});
+}
+
+Reply DynamoDbClient::call_blocking(std::string operation, boost::json::object request) {
+  boost::asio::io_context io;
+  core::IoScope scope(io);
+  // The chain may complete us from another thread's refresh by posting here.
+  auto guard = boost::asio::make_work_guard(io);
+  std::optional<Reply> reply;
+  call(std::move(operation), std::move(request), [&reply](Reply r) { reply = std::move(r); });
+  while (!reply)
+    io.run_one();
+  return std::move(*reply);
+}
+
+core::HttpClient::Stats DynamoDbClient::stats() const {
+  return http_->stats();
+}
+
+}  // namespace mysfits::store::dynamodb
