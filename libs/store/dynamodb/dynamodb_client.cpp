@@ -180,7 +180,9 @@ void DynamoDbClient::answer(std::shared_ptr<Operation> op,
                         (error.type.empty() ? "(no error type)" : error.type) +
                         (error.message.empty() ? "" : ": " + error.message) + " (after " +
                         std::to_string(op->attempts) + " attempts, request id " + request_id + ")";
-  if (code != core::Errc::kConflict)
+  // Retries that ran out are worth a line of their own; a 4xx verdict (a failed condition, a
+  // missing table during seed) is the caller's to judge, and the message carries the request id.
+  if (is_retryable(response->status, error.type))
     core::log_warn("dynamodb_failed", {{"operation", op->name},
                                        {"status", response->status},
                                        {"type", error.type},
