@@ -59,6 +59,13 @@ core::Errc errc_for(int status, std::string_view type) {
   return core::Errc::kInternal;
 }
 
+// Reads may reach DynamoDB twice without harm, so the HTTP client may resend them on a fresh
+// connection when a pooled one turns out closed; writes (a like) must not be applied twice.
+bool is_read_only(std::string_view operation) {
+  return operation == "GetItem" || operation == "Scan" || operation == "Query" ||
+         operation == "DescribeTable";
+}
+
 std::chrono::milliseconds remaining(SteadyClock::time_point deadline) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
 }
@@ -129,6 +136,7 @@ void DynamoDbClient::attempt(std::shared_ptr<Operation> op) {
     }
     request.body = op->body;
     request.timeout = std::min(left, settings_.attempt_timeout);
+    request.idempotent = is_read_only(op->name);
     http_->send(std::move(request), [this, op](core::Result<core::ClientResponse> response) {
       answer(op, std::move(response));
     });
