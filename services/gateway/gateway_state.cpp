@@ -1,0 +1,187 @@
+#include "services/gateway/gateway_state.hpp"
+
+#include <set>
+
+#include "core/logging.hpp"
+#include "ingress/manifest.hpp"
+
+namespace mysfits::gateway {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds scaled_seconds(int seconds, double speedup) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0 / speedup));
+}
+
+core::Error config_error(std::string message) {
+  return core::Error{core::Errc::kBadRequest, std::move(message)};
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+TargetGroup* Snapshot::group(const std::string& id) const {
+  auto it = groups.find(id);
+  return it == groups.end() ? nullptr : it->second.get();
+}
+
+core::Result<std::shared_ptr<Snapshot>> build_snapshot(const Sources& sources,
+                                                       const Snapshot* previous,
+                                                       std::vector<DrainingTarget>& removed) {
+  auto manifests = ingress::load_manifest_files(sources.ingress_files);
+  if (!manifests)
+    return manifests.error();
+  auto balancers = ingress::build_load_balancers(manifests.value());
+  if (!balancers)
+    return balancers.error();
+  if (balancers->empty())
+    return config_error("no Ingress of class alb in " + joined(sources.ingress_files));
+  if (balancers->size() > 1) {
+    core::log_warn("several_load_balancers",
+                   {{"serving", balancers->front().group},
+                    {"message",
+                     "the manifests make more than one ALB; this gateway serves the "
+                     "first group only"}});
+  }
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->load_balancer = std::move(balancers->front());
+  const ingress::LoadBalancer& lb = snapshot->load_balancer;
+  const ingress::Listener* listener = lb.serving_listener();
+  if (listener == nullptr)
+    return config_error("the load balancer " + lb.group + " has no listener to serve");
+  auto table = ingress::RouteTable::build(*listener);
+  if (!table)
+    return table.error();
+  snapshot->routes = std::move(table.value());
+
+  UpstreamMap file;
+  if (!sources.upstreams_file.empty()) {
+    auto read = read_upstreams_file(sources.upstreams_file);
+    if (!read)
+      return read.error();
+    file = std::move(read.value());
+  }
+  snapshot->upstreams = merge_upstreams(sources.upstream_flags, file);
+  snapshot->loaded_at = std::chrono::system_clock::now();
+  snapshot->generation = previous != nullptr ? previous->generation + 1 : 1;
+
+  const auto idle = std::chrono::milliseconds(lb.attributes.idle_timeout_seconds * 1000LL);
+  for (const auto& config : lb.target_groups) {
+    const std::string key = config.service + ":" + config.port;
+    auto found = snapshot->upstreams.find(key);
+    if (found == snapshot->upstreams.end()) {
+      core::log_warn("no_upstream",
+                     {{"target_group", config.id},
+                      {"service", key},
+                      {"message", "no --upstream for this service: it answers 503"}});
+    }
+    const TargetGroup* old = previous != nullptr ? previous->group(config.id) : nullptr;
+    std::vector<std::shared_ptr<Target>> targets;
+    std::set<std::string> seen;
+    if (found != snapshot->upstreams.end()) {
+      for (const auto& address : found->second) {
+        if (!seen.insert(address).second)
+          continue;
+        std::shared_ptr<Target> reused;
+        if (old != nullptr) {
+          for (const auto& t : old->targets()) {
+            if (t->address() == address)
+              reused = t;
+          }
+        }
+        targets.push_back(
+            reused ? reused
+                   : std::make_shared<Target>(address, config, idle,
+                                              scaled_seconds(config.health_check.timeout_seconds,
+                                                             sources.health_check_speedup)));
+      }
+    }
+    snapshot->groups.emplace(config.id,
+                             std::make_shared<TargetGroup>(config, key, std::move(targets)));
+  }
+
+  if (previous != nullptr) {
+    for (const auto& [id, group] : previous->groups) {
+      const TargetGroup* now = snapshot->group(id);
+      for (const auto& t : group->targets()) {
+        bool kept = false;
+        if (now != nullptr) {
+          for (const auto& n : now->targets())
+            kept = kept || n == t;
+        }
+        if (!kept) {
+          const auto delay = std::chrono::seconds(
+              (now != nullptr ? now->config() : group->config()).deregistration_delay_seconds);
+          removed.push_back({id, t, Clock::now() + delay});
+        }
+      }
+    }
+  }
+  return snapshot;
+}
+
+core::Result<core::Unit> GatewayState::load() {
+  std::vector<DrainingTarget> removed;
+  auto built = build_snapshot(sources_, nullptr, removed);
+  if (!built)
+    return built.error();
+  std::lock_guard lock(mutex_);
+  current_ = std::move(built.value());
+  return core::Unit{};
+}
+
+core::Result<core::Unit> GatewayState::reload() {
+  std::vector<DrainingTarget> removed;
+  auto previous = current();
+  auto built = build_snapshot(sources_, previous.get(), removed);
+  if (!built) {
+    core::log_error("reload_refused", {{"error", built.error().message},
+                                       {"message", "keeping the previous rules and targets"}});
+    std::lock_guard lock(mutex_);
+    last_error_ = built.error().message;
+    return built.error();
+  }
+  for (auto& d : removed) {
+    d.target->set_state(TargetState::kDraining);
+    core::log_info("target_draining", {{"target_group", d.group},
+                                       {"target", d.target->address()},
+                                       {"in_flight", d.target->in_flight()}});
+  }
+  std::lock_guard lock(mutex_);
+  current_ = std::move(built.value());
+  last_error_.clear();
+  for (auto& d : removed)
+    draining_.push_back(std::move(d));
+  core::log_info("reloaded", {{"generation", current_->generation},
+                              {"rules", current_->routes.listener().rules.size()},
+                              {"target_groups", current_->groups.size()}});
+  return core::Unit{};
+}
+
+std::shared_ptr<const Snapshot> GatewayState::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+std::vector<DrainingTarget> GatewayState::draining() const {
+  std::lock_guard lock(mutex_);
+  const auto now = Clock::now();
+  std::erase_if(draining_, [&](const DrainingTarget& d) {
+    return now >= d.until && d.target->in_flight() == 0;
+  });
+  return draining_;
+}
+
+std::string GatewayState::last_reload_error() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
+
+}  // namespace mysfits::gateway

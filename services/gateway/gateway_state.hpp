@@ -1,0 +1,78 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "ingress/load_balancer.hpp"
+#include "ingress/route_table.hpp"
+#include "services/gateway/target_group.hpp"
+#include "services/gateway/upstreams.hpp"
+
+namespace mysfits::gateway {
+
+// Where the gateway's configuration comes from; re-read on SIGHUP.
+struct Sources {
+  std::vector<std::string> ingress_files;
+  UpstreamMap upstream_flags;
+  std::string upstreams_file;  // empty: none
+  // Health-check intervals and timeouts are divided by this (tests and demos; 1 = the ALB's).
+  double health_check_speedup = 1.0;
+};
+
+// One immutable generation of the configuration: the load balancer built from the manifests,
+// its serving listener compiled into a route table, and the runtime target groups. Requests
+// take a shared_ptr to the generation current when they arrive and keep it to the end.
+struct Snapshot {
+  ingress::LoadBalancer load_balancer;
+  ingress::RouteTable routes;
+  std::map<std::string, std::shared_ptr<TargetGroup>> groups;  // by TargetGroupConfig::id
+  UpstreamMap upstreams;
+  std::chrono::system_clock::time_point loaded_at;
+  int generation = 1;
+
+  TargetGroup* group(const std::string& id) const;
+};
+
+// A target removed by a reload: no new requests, in-flight ones finish; shown as draining until
+// the group's deregistration delay has passed.
+struct DrainingTarget {
+  std::string group;
+  std::shared_ptr<Target> target;
+  std::chrono::steady_clock::time_point until;
+};
+
+// Builds a snapshot. Targets of the previous snapshot whose group and address are unchanged are
+// reused (their health and pools carry over); those that disappear are returned in `removed`.
+core::Result<std::shared_ptr<Snapshot>> build_snapshot(const Sources& sources,
+                                                       const Snapshot* previous,
+                                                       std::vector<DrainingTarget>& removed);
+
+// The current snapshot plus the draining targets; safe to use from every thread.
+class GatewayState {
+ public:
+  explicit GatewayState(Sources sources) : sources_(std::move(sources)) {}
+
+  // First load; an error here is the user's to fix (exit 2).
+  core::Result<core::Unit> load();
+  // SIGHUP: on any error the old snapshot stays and the error is logged and returned.
+  core::Result<core::Unit> reload();
+
+  std::shared_ptr<const Snapshot> current() const;
+  std::vector<DrainingTarget> draining() const;  // drops those whose delay has passed
+  const Sources& sources() const { return sources_; }
+  std::string last_reload_error() const;
+
+ private:
+  Sources sources_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Snapshot> current_;
+  mutable std::vector<DrainingTarget> draining_;
+  std::string last_error_;
+};
+
+}  // namespace mysfits::gateway
