@@ -177,7 +177,9 @@ http::response<http::string_body> to_beast(Response&& r, unsigned version, bool 
   for (auto& [k, v] : r.headers)
     res.insert(k, v);
   if (head) {
-    res.content_length(r.body.size());
+    // A proxy relays the length a GET would have had; a handler's HEAD has it from the body.
+    if (res.find(http::field::content_length) == res.end())
+      res.content_length(r.body.size());
   } else {
     res.body() = std::move(r.body);
     if (r.status != 204 && r.status != 304)

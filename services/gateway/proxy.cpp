@@ -41,12 +41,17 @@ const ingress::TargetGroupRef* choose_leg(const ingress::Forward& action) {
   return nullptr;
 }
 
-core::Response relay(core::ClientResponse&& upstream) {
+// head: the target's Content-Length describes the body a GET would get; it is relayed as is.
+core::Response relay(core::ClientResponse&& upstream, bool head) {
   core::Response out;
   out.status = upstream.status;
   out.content_type.clear();
   out.body = std::move(upstream.body);
   for (auto& [name, value] : upstream.headers) {
+    if (head && iequals(name, "content-length")) {
+      out.headers.emplace_back(std::move(name), std::move(value));
+      continue;
+    }
     if (is_hop_by_hop(name))
       continue;
     if (iequals(name, "content-type") && out.content_type.empty())
@@ -126,16 +131,17 @@ void Proxy::forward(const core::Request& request, core::Responder responder,
   upstream.headers = forwarded_headers(headers, context, make_trace_id());
   upstream.body = std::string(request.body());
 
+  const bool head = request.method() == "HEAD";
   target->begin_request();
   target->count_request();
   // std::function needs a copyable callable; the Responder is move-only.
   auto reply = std::make_shared<core::Responder>(std::move(responder));
-  target->client().send(std::move(upstream), [target, reply, group_id = group->config().id,
+  target->client().send(std::move(upstream), [target, reply, head, group_id = group->config().id,
                                               snapshot = std::move(snapshot)](
                                                  core::Result<core::ClientResponse> result) {
     target->end_request();
     if (result.ok()) {
-      reply->send(relay(std::move(result).value()));
+      reply->send(relay(std::move(result).value(), head));
       return;
     }
     const int status = result.error().code == core::Errc::kTimeout ? 504 : 502;

@@ -38,6 +38,9 @@ TEST(GatewayForwarding, SeedIngressRoutesLikeToTheLikeServiceAndTheRestToTheMono
   auto list = http(gw.port, "GET", "/mysfits");
   EXPECT_EQ(list.status, 200) << list.body;
   EXPECT_NE(list.body.find("\"mysfits\""), std::string::npos);
+  auto head = http(gw.port, "HEAD", "/mysfits");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(list.body.size()));
 
   auto liked = echo(http(gw.port, "POST", "/mysfits/abc/like", "{}"));
   ASSERT_FALSE(liked.empty());
@@ -54,6 +57,17 @@ TEST(GatewayForwarding, SeedIngressRoutesLikeToTheLikeServiceAndTheRestToTheMono
   EXPECT_TRUE(eventually([&] {
     return gw.target_state("mythical-mysfits-nolike:80", addr(monolith_port)) == "healthy";
   }));
+  // The status page lists the rules in priority order and the targets with their health.
+  auto page = http(gw.admin_port, "GET", "/status");
+  EXPECT_EQ(page.status, 200);
+  const auto fulfill = page.body.find("/mysfits/*/fulfill-like");
+  const auto like_rule = page.body.find("/mysfits/*/like");
+  const auto catch_all = page.body.find("path-pattern /*");
+  EXPECT_LT(fulfill, like_rule);
+  EXPECT_LT(like_rule, catch_all);
+  EXPECT_NE(catch_all, std::string::npos);
+  EXPECT_NE(page.body.find(addr(monolith_port) + "</td><td class=\"healthy\""), std::string::npos)
+      << page.body;
 }
 
 TEST(GatewayForwarding, AddsForwardedHeadersAndAnAlbTraceId) {
