@@ -36,6 +36,9 @@ std::optional<FilterField> parse_filter_field(std::string_view text);
 
 // 1..64 characters of [A-Za-z0-9-] (contract).
 bool is_valid_mysfit_id(std::string_view id);
+// What a 400 for an invalid id says (the id itself is not echoed: it may be kilobytes).
+inline constexpr const char* kInvalidMysfitIdMessage =
+    "a mysfit id is 1 to 64 characters of A-Z, a-z, 0-9 and '-'";
 
 // The stable order every store returns lists in: by name, then id.
 void sort_for_listing(std::vector<Mysfit>& mysfits);
