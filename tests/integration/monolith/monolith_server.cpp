@@ -18,8 +18,8 @@ MonolithServer::MonolithServer(std::string db_path, std::map<std::string, std::s
     db_path_ = temp_dir() + "/monolith-" + std::to_string(++counter) + ".db";
 }
 
-bool MonolithServer::start() {
-  port_ = free_port();
+bool MonolithServer::start(std::uint16_t port) {
+  port_ = port != 0 ? port : free_port();
   admin_port_ = free_port();
   std::map<std::string, std::string> env = env_;
   env["MYSFITS_DB"] = db_path_;

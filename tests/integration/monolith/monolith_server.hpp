@@ -20,8 +20,9 @@ class MonolithServer {
   // A fresh database file unique to this server unless db_path is given.
   explicit MonolithServer(std::string db_path = "", std::map<std::string, std::string> env = {});
 
-  // Starts the process and waits until /readyz answers 200; false if it never does.
-  [[nodiscard]] bool start();
+  // Starts the process and waits until /readyz answers 200; false if it never does. On a free
+  // port, or on the given one (a restart where clients expect it).
+  [[nodiscard]] bool start(std::uint16_t port = 0);
   // SIGTERM and wait; the exit code, or nullopt when it did not exit in time.
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // SIGKILL of the whole process group, reaped: a crash with no chance to clean up.
