@@ -10,10 +10,11 @@ function(mysfits_add_unit_test name)
   gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()
 
-# mysfits_add_integration_test(<name> SOURCES ... LIBS ...): a GoogleTest binary that spawns the
-# real executables from build/bin; they find them through MYSFITS_BIN_DIR.
+# mysfits_add_integration_test(<name> SOURCES ... LIBS ... [TIMEOUT s] [PREFIX p]): a GoogleTest
+# binary that spawns the real executables from build/bin; they find them through
+# MYSFITS_BIN_DIR. PREFIX tells apart the CTest names of one test source built twice.
 function(mysfits_add_integration_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT;PREFIX" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
@@ -25,6 +26,7 @@ function(mysfits_add_integration_test name)
   gtest_discover_tests(${name}
     PROPERTIES LABELS integration TIMEOUT ${ARG_TIMEOUT}
       ENVIRONMENT "MYSFITS_BIN_DIR=${CMAKE_BINARY_DIR}/bin;MYSFITS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+    TEST_PREFIX "${ARG_PREFIX}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
 include(GoogleTest)

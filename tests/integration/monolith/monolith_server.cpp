@@ -21,8 +21,9 @@ MonolithServer::MonolithServer(std::string db_path, std::map<std::string, std::s
 bool MonolithServer::start(std::uint16_t port) {
   port_ = port != 0 ? port : free_port();
   admin_port_ = free_port();
-  std::map<std::string, std::string> env = env_;
-  env["MYSFITS_DB"] = db_path_;
+  std::map<std::string, std::string> env = store_environment(db_path_);
+  for (const auto& [key, value] : env_)
+    env[key] = value;
   env["ADMIN_PORT"] = std::to_string(admin_port_);
   env["THREADS"] = "2";
   process_.reset();

@@ -13,8 +13,9 @@
 
 namespace mysfits::testing {
 
-// The real mysfits-monolith on free loopback ports (public and admin) over its own SQLite
-// file. The file outlives stop(), so a test can restart the server on the same data.
+// The real mysfits-monolith on free loopback ports (public and admin) over its own store: an
+// SQLite file, or a DynamoDB table on dynalite when the test links store_on_dynamodb.cpp. The
+// data outlives stop(), so a test can restart the server on the same data.
 class MonolithServer {
  public:
   // A fresh database file unique to this server unless db_path is given.
@@ -49,6 +50,11 @@ class MonolithServer {
   std::uint16_t admin_port_ = 0;
   std::optional<Process> process_;
 };
+
+// The environment that puts a monolith on the store named by data_name (the SQLite file, or
+// the key of its DynamoDB table). Defined once per test binary: store_on_sqlite.cpp or
+// store_on_dynamodb.cpp, so the same tests run on both stores.
+std::map<std::string, std::string> store_environment(const std::string& data_name);
 
 // The body parsed as JSON; a null value when it is not JSON.
 boost::json::value parse_json(const std::string& body);
