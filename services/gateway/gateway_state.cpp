@@ -157,6 +157,8 @@ core::Result<core::Unit> GatewayState::reload() {
   std::lock_guard lock(mutex_);
   current_ = std::move(built.value());
   last_error_.clear();
+  // Pruned here too, so targets finished draining are released even when nobody looks.
+  prune_draining_locked();
   for (auto& d : removed)
     draining_.push_back(std::move(d));
   core::log_info("reloaded", {{"generation", current_->generation},
@@ -170,12 +172,16 @@ std::shared_ptr<const Snapshot> GatewayState::current() const {
   return current_;
 }
 
-std::vector<DrainingTarget> GatewayState::draining() const {
-  std::lock_guard lock(mutex_);
+void GatewayState::prune_draining_locked() const {
   const auto now = Clock::now();
   std::erase_if(draining_, [&](const DrainingTarget& d) {
     return now >= d.until && d.target->in_flight() == 0;
   });
+}
+
+std::vector<DrainingTarget> GatewayState::draining() const {
+  std::lock_guard lock(mutex_);
+  prune_draining_locked();
   return draining_;
 }
 

@@ -68,6 +68,8 @@ class GatewayState {
   std::string last_reload_error() const;
 
  private:
+  void prune_draining_locked() const;
+
   Sources sources_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Snapshot> current_;
