@@ -1,5 +1,7 @@
 #include "integration/chaos/system_under_test.hpp"
 
+#include <stdexcept>
+
 #include "support/http_probe.hpp"
 
 namespace mysfits::testing {
@@ -9,6 +11,13 @@ bool SystemUnderTest::alive() {
     if (!p.running())
       return false;
   return true;
+}
+
+Process& SystemUnderTest::process(const std::string& role) {
+  for (std::size_t i = 0; i < roles_.size(); ++i)
+    if (roles_[i] == role)
+      return processes_[i];
+  throw std::out_of_range("no " + role + " in this system");
 }
 
 std::vector<const char*> public_edges() {
@@ -25,6 +34,7 @@ std::unique_ptr<SystemUnderTest> start_system(const std::string& edge) {
     env["PORT"] = std::to_string(port);
     env["LOG_LEVEL"] = "warn";
     procs.emplace_back(bin_path(exe), std::move(args), std::move(env));
+    system->roles_.push_back(exe.substr(std::string("mysfits-").size()));
     return wait_ready(port, "/readyz", std::chrono::seconds(20), &procs.back()) ? port : 0;
   };
   system->monolith_port_ =

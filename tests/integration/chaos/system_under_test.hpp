@@ -20,10 +20,13 @@ class SystemUnderTest {
   // The edge's process (the gateway, a service or the monolith itself).
   Process& edge() { return processes_.back(); }
   Process& monolith() { return processes_.front(); }
+  // By role: "monolith", "like", "adopt", "gateway".
+  Process& process(const std::string& role);
 
  private:
   friend std::unique_ptr<SystemUnderTest> start_system(const std::string& edge);
   std::vector<Process> processes_;  // the monolith first, the edge last
+  std::vector<std::string> roles_;  // parallel to processes_
   std::uint16_t edge_port_ = 0;
   std::uint16_t monolith_port_ = 0;
 };

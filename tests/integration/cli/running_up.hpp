@@ -26,6 +26,8 @@ class RunningUp {
   std::uint16_t port() const { return port_; }
   std::uint16_t web_port() const { return web_port_; }
   std::string state_path() const;
+  // Its XDG_RUNTIME_DIR: `mysfits migrate` needs the same one to find it.
+  std::string runtime_dir() const { return dir_ + "/run"; }
   // state.json, or null when it is missing or unreadable.
   boost::json::value state() const;
 
