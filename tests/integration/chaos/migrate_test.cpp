@@ -6,6 +6,7 @@
 #include <atomic>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "chaos/traffic.hpp"
 #include "integration/cli/running_up.hpp"
@@ -56,6 +57,8 @@ TEST(LiveMigration, EveryStageUnderLoadWithNoFailedRequestAndNoLostWrite) {
       {"like-adopt", {"monolith", "like", "adopt", "gateway"}},
   };
   for (const auto& [stage, roles] : steps) {
+    // Traffic flows for a while at each stage (load, not a synchronisation).
+    std::this_thread::sleep_for(300ms);
     std::string log;
     EXPECT_EQ(run_migrate(up, stage, log), 0) << "to " << stage << ":\n" << log;
     EXPECT_EQ(running_roles(up), roles) << "after migrating to " << stage;

@@ -21,7 +21,7 @@ Process& SystemUnderTest::process(const std::string& role) {
 }
 
 std::vector<const char*> public_edges() {
-  return {"monolith"};
+  return {"monolith", "like", "adopt", "gateway"};
 }
 
 std::unique_ptr<SystemUnderTest> start_system(const std::string& edge) {
