@@ -140,3 +140,31 @@ INSTANTIATE_TEST_SUITE_P(PublicEdges, EdgeTest, ::testing::ValuesIn(public_edges
 
 }  // namespace
 }  // namespace mysfits::testing
+
+namespace mysfits::testing {
+namespace {
+
+// The persistence-only routes exist on the monolith for the like and adopt services; from
+// outside, every spelling of them ends at the ALB's fixed 404 and changes nothing.
+TEST(GatewayEdge, PersistenceOnlyRoutesAreUnreachableFromOutside) {
+  auto system = start_system("gateway");
+  ASSERT_TRUE(system);
+  auto before = chaos::snapshot("127.0.0.1", system->data_port());
+  const std::string id = kEvangeline;
+  for (const std::string target :
+       {"/mysfits/" + id + "/fulfill-like", "/mysfits/" + id + "/fulfill-adopt",
+        "/mysfits/" + id + "/fulfill-like?x=1", "/mysfits/" + id + "/fulfill-like/"}) {
+    auto r = http(system->port(), "POST", target);
+    EXPECT_TRUE(r.status >= 400 && r.status < 500) << target << " -> " << r.status;
+  }
+  auto r = http(system->port(), "POST", "/mysfits/" + id + "/fulfill-like");
+  EXPECT_EQ(r.status, 404);
+  auto after = chaos::snapshot("127.0.0.1", system->data_port());
+  EXPECT_EQ(after[id].likes, before[id].likes);
+  EXPECT_EQ(after[id].adopted, before[id].adopted);
+  // And they still work where they are meant to: from inside, on the monolith itself.
+  EXPECT_EQ(http(system->data_port(), "POST", "/mysfits/" + id + "/fulfill-like").status, 200);
+}
+
+}  // namespace
+}  // namespace mysfits::testing
