@@ -151,7 +151,7 @@ TEST(GatewayEdge, PersistenceOnlyRoutesAreUnreachableFromOutside) {
   ASSERT_TRUE(system);
   auto before = chaos::snapshot("127.0.0.1", system->data_port());
   const std::string id = kEvangeline;
-  for (const std::string target :
+  for (const std::string& target :
        {"/mysfits/" + id + "/fulfill-like", "/mysfits/" + id + "/fulfill-adopt",
         "/mysfits/" + id + "/fulfill-like?x=1", "/mysfits/" + id + "/fulfill-like/"}) {
     auto r = http(system->port(), "POST", target);
