@@ -10,6 +10,7 @@ namespace mysfits::cli {
 // return value becomes the exit code (through set_exit_code below).
 void add_up_command(CLI::App& app);
 void add_migrate_command(CLI::App& app);
+void add_restart_command(CLI::App& app);  // in migrate_command.cpp
 void add_routes_command(CLI::App& app);
 void add_seed_command(CLI::App& app);
 

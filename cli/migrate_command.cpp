@@ -1,101 +1,15 @@
-// mysfits migrate --to STAGE [--port P]: asks the running `mysfits up` (found through the state
-// it records for its gateway port) to switch stages live, and waits until the switch is done.
+// mysfits migrate --to STAGE [--port P] and mysfits restart [--port P]: ask the running
+// `mysfits up` to switch stages live, or to restart every service one replica slot at a time,
+// and wait until it is done.
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <fstream>
-#include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.hpp"
-#include "cli/http_probe.hpp"
 #include "cli/stage_plan.hpp"
-#include "cli/up_state.hpp"
+#include "cli/up_control.hpp"
 
 namespace mysfits::cli {
-namespace {
-
-// Starting services and draining the old ones takes seconds; this only bounds a stuck `up`.
-constexpr std::chrono::seconds kMigrationTimeout{120};
-
-// The control port from state.json, or 0 with a message in error.
-std::uint16_t control_port_for(std::uint16_t gateway_port, std::string& error) {
-  auto files = up_files_for_port(gateway_port);
-  std::ifstream in(files.state);
-  if (!in) {
-    error = "no mysfits up is running with its gateway on port " + std::to_string(gateway_port) +
-            " (nothing at " + files.state.string() + ")";
-    return 0;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  boost::system::error_code ec;
-  auto doc = boost::json::parse(text.str(), ec);
-  const boost::json::value* control =
-      !ec && doc.is_object() ? doc.as_object().if_contains("control") : nullptr;
-  if (control == nullptr || !control->is_string()) {
-    error = "mysfits up on port " + std::to_string(gateway_port) + " is not ready yet";
-    return 0;
-  }
-  std::string url(control->as_string());
-  auto colon = url.rfind(':');
-  int port = colon == std::string::npos ? 0 : std::atoi(url.c_str() + colon + 1);
-  if (port <= 0 || port > 65535) {
-    error = "unreadable control address in " + files.state.string() + ": " + url;
-    return 0;
-  }
-  return static_cast<std::uint16_t>(port);
-}
-
-int migrate(const std::string& to, std::uint16_t gateway_port) {
-  std::string error;
-  std::uint16_t control = control_port_for(gateway_port, error);
-  if (control == 0) {
-    std::cerr << "mysfits migrate: " << error << '\n';
-    return 1;
-  }
-  boost::json::object body;
-  body["to"] = to;
-  boost::asio::io_context io;
-  ProbeResponse answer;
-  boost::asio::co_spawn(
-      io, probe_request(control, "POST", "/stage", boost::json::serialize(body), kMigrationTimeout),
-      [&answer](std::exception_ptr, ProbeResponse r) { answer = std::move(r); });
-  io.run();
-  if (answer.status == 0) {
-    std::cerr << "mysfits migrate: mysfits up on port " << gateway_port
-              << " did not answer (stopped?)\n";
-    return 1;
-  }
-  boost::system::error_code ec;
-  auto doc = boost::json::parse(answer.body, ec);
-  auto text = [&](const char* key) {
-    const boost::json::value* v =
-        !ec && doc.is_object() ? doc.as_object().if_contains(key) : nullptr;
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-  };
-  if (answer.status != 200) {
-    std::cerr << "mysfits migrate: " << text("message") << " (" << answer.status << ")\n";
-    return 1;
-  }
-  auto names = [&](const char* key) {
-    std::string out;
-    const boost::json::value* v =
-        !ec && doc.is_object() ? doc.as_object().if_contains(key) : nullptr;
-    if (v && v->is_array())
-      for (const auto& n : v->as_array())
-        if (n.is_string())
-          out += (out.empty() ? "" : ", ") + std::string(n.as_string());
-    return out.empty() ? std::string("nothing") : out;
-  };
-  std::cout << text("message") << "; started " << names("started") << "; stopped "
-            << names("stopped") << '\n';
-  return 0;
-}
-
-}  // namespace
 
 void add_migrate_command(CLI::App& app) {
   struct Options {
@@ -113,7 +27,23 @@ void add_migrate_command(CLI::App& app) {
       ->check(CLI::IsMember(stage_names()));
   cmd->add_option("--port", options->port, "The running gateway's port (mysfits up --port)")
       ->check(CLI::Range(1, 65535));
-  cmd->callback([options] { set_exit_code(migrate(options->to, options->port)); });
+  cmd->callback([options] {
+    boost::json::object body;
+    body["to"] = options->to;
+    set_exit_code(ask_up("migrate", options->port, "/stage", boost::json::serialize(body)));
+  });
+}
+
+void add_restart_command(CLI::App& app) {
+  auto port = std::make_shared<std::uint16_t>(8080);
+  auto* cmd = app.add_subcommand(
+      "restart",
+      "Rolling restart of every service behind the gateway of a running `mysfits up` (run with "
+      "--replicas 2 or more), one replica slot at a time, with no failed request.");
+  cmd->option_defaults()->always_capture_default();
+  cmd->add_option("--port", *port, "The running gateway's port (mysfits up --port)")
+      ->check(CLI::Range(1, 65535));
+  cmd->callback([port] { set_exit_code(ask_up("restart", *port, "/restart", "")); });
 }
 
 }  // namespace mysfits::cli

@@ -21,6 +21,9 @@ using std::chrono::milliseconds;
 constexpr milliseconds kReadyDeadline{30'000};
 constexpr milliseconds kReloadDeadline{10'000};
 constexpr milliseconds kStopGrace{10'000};
+// As the ALB's deregistration delay: a request the gateway picked a target for just before the
+// reload still reaches it. Local hops take microseconds; this is generous.
+constexpr milliseconds kDeregistrationDelay{500};
 
 std::set<std::string> roles_of(Stage stage) {
   std::set<std::string> roles;
@@ -84,8 +87,14 @@ std::vector<ChildSpec> added_children(const UpSettings& next, const UpLayout& la
   return added;
 }
 
-// Points the gateway at stage's routes and targets; returns its new generation or an error.
-boost::asio::awaitable<MigrationOutcome> switch_gateway(Supervisor& supervisor,
+}  // namespace
+
+boost::asio::awaitable<void> deregistration_delay() {
+  boost::asio::steady_timer delay(co_await boost::asio::this_coro::executor, kDeregistrationDelay);
+  co_await delay.async_wait(boost::asio::use_awaitable);
+}
+
+boost::asio::awaitable<MigrationOutcome> reload_gateway(Supervisor& supervisor,
                                                         const UpLayout& layout,
                                                         const UpFiles& files, Stage stage,
                                                         const std::vector<ChildSpec>& children) {
@@ -123,8 +132,6 @@ boost::asio::awaitable<MigrationOutcome> switch_gateway(Supervisor& supervisor,
   out = {503, "the gateway did not load the new configuration in time", {}, {}, 0};
   co_return out;
 }
-
-}  // namespace
 
 boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, Console& console,
                                                        const UpLayout& layout, const UpFiles& files,
@@ -173,16 +180,18 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
   auto gateway_at = std::find_if(next_plan.begin(), next_plan.end(),
                                  [](const ChildSpec& c) { return c.role == kGatewayRole; });
   next_plan.insert(gateway_at, added.begin(), added.end());
-  auto switched = co_await switch_gateway(supervisor, layout, files, to, next_plan);
+  auto switched = co_await reload_gateway(supervisor, layout, files, to, next_plan);
   if (switched.status != 200) {
     // Back to where we were: the old files, the old generation's routes, the added stopped.
-    co_await switch_gateway(supervisor, layout, files, from, plan);
+    co_await reload_gateway(supervisor, layout, files, from, plan);
     co_await supervisor.stop(added_names, kStopGrace);
     switched.message += "; stage unchanged";
     co_return switched;
   }
 
-  // 3. Nothing routes to the removed services any more; they finish what they hold and exit.
+  // 3. Nothing routes to the removed services any more; after the deregistration delay they
+  // finish what they still hold and exit.
+  co_await deregistration_delay();
   co_await supervisor.stop(removed, kStopGrace);
   plan = std::move(next_plan);
   settings = next;

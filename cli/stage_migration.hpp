@@ -33,4 +33,14 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
                                                        UpSettings& settings,
                                                        std::vector<ChildSpec>& plan, Stage to);
 
+// Points the gateway at stage's routes and children's targets (upstreams file, Ingress link,
+// SIGHUP) and waits until it serves that configuration; the outcome carries its generation.
+boost::asio::awaitable<MigrationOutcome> reload_gateway(Supervisor& supervisor,
+                                                        const UpLayout& layout,
+                                                        const UpFiles& files, Stage stage,
+                                                        const std::vector<ChildSpec>& children);
+
+// Waits as long as the ALB's deregistration delay does before a removed target is stopped.
+boost::asio::awaitable<void> deregistration_delay();
+
 }  // namespace mysfits::cli

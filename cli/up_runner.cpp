@@ -19,6 +19,7 @@
 #include "cli/console.hpp"
 #include "cli/free_ports.hpp"
 #include "cli/installation.hpp"
+#include "cli/rolling_restart.hpp"
 #include "cli/stage_migration.hpp"
 #include "cli/static_site.hpp"
 #include "cli/supervisor.hpp"
@@ -94,7 +95,19 @@ class UpRun {
     supervisor_.on_change([this] { record_state(); });
     servers_.on_migrate([this](Stage to, core::Responder responder) {
       auto shared = std::make_shared<core::Responder>(std::move(responder));
-      asio::post(io_, [this, to, shared] { start_migration(to, shared); });
+      asio::post(io_, [this, to, shared] {
+        start_operation(shared, [this, to] {
+          return migrate_stage(supervisor_, console_, layout_, files_, settings_, plan_, to);
+        });
+      });
+    });
+    servers_.on_restart([this](core::Responder responder) {
+      auto shared = std::make_shared<core::Responder>(std::move(responder));
+      asio::post(io_, [this, shared] {
+        start_operation(shared, [this] {
+          return rolling_restart(supervisor_, console_, layout_, files_, settings_, plan_);
+        });
+      });
     });
     // Known up front, so the name column has one width from the first line on.
     for (const auto& child : plan_)
@@ -155,19 +168,19 @@ class UpRun {
     }
   }
 
-  // On io_, like everything that touches the supervisor: one migration at a time, none while
-  // starting or stopping.
-  void start_migration(Stage to, std::shared_ptr<core::Responder> responder) {
+  // On io_, like everything that touches the supervisor: one migration or restart at a time,
+  // none while starting or stopping.
+  void start_operation(std::shared_ptr<core::Responder> responder,
+                       std::function<asio::awaitable<MigrationOutcome>()> operation) {
     if (migrating_ || stop_requested_ || !running_) {
       responder->send(core::Response::error(
           409, "conflict",
-          migrating_ ? "a migration is already running" : "mysfits up is starting or stopping"));
+          migrating_ ? "a migration or restart is running" : "mysfits up is starting or stopping"));
       return;
     }
     migrating_ = true;
     asio::co_spawn(
-        io_, migrate_stage(supervisor_, console_, layout_, files_, settings_, plan_, to),
-        [this, responder](std::exception_ptr error, MigrationOutcome out) {
+        io_, operation(), [this, responder](std::exception_ptr error, MigrationOutcome out) {
           migrating_ = false;
           record_state();
           if (error) {

@@ -25,6 +25,18 @@ UpServers::UpServers(const std::filesystem::path& web_root, const UpSettings& se
   control_router_.post("/stage", [this](const core::Request& request, core::Responder responder) {
     handle_stage(request, std::move(responder));
   });
+  control_router_.post("/restart", [this](const core::Request&, core::Responder responder) {
+    std::function<void(core::Responder)> handler;
+    {
+      std::lock_guard lock(mutex_);
+      handler = on_restart_;
+    }
+    if (!handler) {
+      responder.send(core::Response::error(503, "unavailable", "mysfits up is not ready yet"));
+      return;
+    }
+    handler(std::move(responder));
+  });
   // Bound now, served once the API is ready: a browser opened early waits instead of
   // showing an error.
   server_.listen(settings.host, settings.web_port, site_router_);
@@ -63,6 +75,11 @@ void UpServers::publish_state(std::string state) {
 void UpServers::on_migrate(std::function<void(Stage, core::Responder)> handler) {
   std::lock_guard lock(mutex_);
   on_migrate_ = std::move(handler);
+}
+
+void UpServers::on_restart(std::function<void(core::Responder)> handler) {
+  std::lock_guard lock(mutex_);
+  on_restart_ = std::move(handler);
 }
 
 void UpServers::start() {

@@ -16,8 +16,8 @@ namespace mysfits::cli {
 
 // What `up` serves besides the children: the website on the web port, and a loopback-only
 // control endpoint that `mysfits migrate` finds through state.json: GET /state, and
-// POST /stage {"to": STAGE}, answered once the switch is complete. Both run on their own
-// thread; the state they show is handed over under a lock.
+// POST /stage {"to": STAGE} and POST /restart, answered once the work is complete. Both run on
+// their own thread; the state they show is handed over under a lock.
 class UpServers {
  public:
   UpServers(const std::filesystem::path& web_root, const UpSettings& settings);
@@ -29,6 +29,8 @@ class UpServers {
   void publish_state(std::string state);
   // Called on the servers' thread with a valid stage; must answer through the responder.
   void on_migrate(std::function<void(Stage, core::Responder)> handler);
+  // POST /restart: a rolling restart of every service behind the gateway.
+  void on_restart(std::function<void(core::Responder)> handler);
   void start();
   void stop();
 
@@ -44,6 +46,7 @@ class UpServers {
   std::mutex mutex_;
   std::string state_ = "{}";
   std::function<void(Stage, core::Responder)> on_migrate_;
+  std::function<void(core::Responder)> on_restart_;
 };
 
 }  // namespace mysfits::cli

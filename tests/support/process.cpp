@@ -34,11 +34,11 @@ std::optional<int> decode_status(int status) {
 }  // namespace
 
 std::string bin_path(const std::string& name) {
-  return env_or("MYSFITS_BIN_DIR", "build/bin") + "/" + name;
+  return env_or("MYSFITS_BIN_DIR", MYSFITS_DEFAULT_BIN_DIR) + "/" + name;
 }
 
 std::string source_path(const std::string& relative) {
-  return env_or("MYSFITS_SOURCE_DIR", ".") + "/" + relative;
+  return env_or("MYSFITS_SOURCE_DIR", MYSFITS_DEFAULT_SOURCE_DIR) + "/" + relative;
 }
 
 std::string temp_dir() {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -80,6 +81,55 @@ TEST(LiveMigration, EveryStageUnderLoadWithNoFailedRequestAndNoLostWrite) {
 
   auto code = up.process().signal_and_wait(SIGTERM, 30s);
   EXPECT_EQ(code, 0) << up.process().log();
+}
+
+TEST(RollingRestart, EveryServiceRestartedUnderLoadWithNoFailedRequest) {
+  RunningUp up({"--stage", "like-adopt", "--replicas", "2"});
+  ASSERT_TRUE(up.wait_serving()) << up.process().log();
+  std::map<std::string, pid_t> pids_before;
+  for (const auto& child : children_of(up.state()))
+    pids_before[child.name] = child.pid;
+  const auto before = chaos::snapshot("127.0.0.1", up.port());
+  std::vector<std::string> ids;
+  for (const auto& [id, state] : before)
+    ids.push_back(id);
+
+  chaos::TrafficOptions options;
+  options.port = up.port();
+  options.connections = 8;
+  options.rate = 400;
+  options.duration = 120s;
+  std::atomic<bool> stop{false};
+  auto traffic =
+      std::async(std::launch::async, [&] { return chaos::run_traffic(options, ids, &stop); });
+  std::this_thread::sleep_for(300ms);  // traffic flows before the restart starts (load)
+  Process restart(bin_path("mysfits"), {"restart", "--port", std::to_string(up.port())},
+                  {{"XDG_RUNTIME_DIR", up.runtime_dir()}});
+  EXPECT_EQ(restart.wait(120s), 0) << restart.log();
+  stop = true;
+  auto report = traffic.get();
+
+  for (const auto& child : children_of(up.state())) {
+    if (child.role == "gateway")
+      EXPECT_EQ(child.pid, pids_before[child.name]) << "the ALB itself keeps running";
+    else
+      EXPECT_NE(child.pid, pids_before[child.name]) << child.name << " was not restarted";
+  }
+  const auto after = chaos::snapshot("127.0.0.1", up.port());
+  auto problems = chaos::audit(before, after, report);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_EQ(report.failed, 0u) << chaos::describe(report);
+  std::cout << "rolling restart under load: " << chaos::describe(report) << '\n';
+  EXPECT_EQ(up.process().signal_and_wait(SIGTERM, 30s), 0) << up.process().log();
+}
+
+TEST(RollingRestart, OneReplicaIsRefusedBecauseNothingWouldServe) {
+  RunningUp up({"--stage", "like"});
+  ASSERT_TRUE(up.wait_serving()) << up.process().log();
+  Process restart(bin_path("mysfits"), {"restart", "--port", std::to_string(up.port())},
+                  {{"XDG_RUNTIME_DIR", up.runtime_dir()}});
+  EXPECT_EQ(restart.wait(30s), 1);
+  EXPECT_NE(restart.log().find("--replicas 2"), std::string::npos) << restart.log();
 }
 
 TEST(LiveMigration, BadRequestsAreRefusedClearly) {
