@@ -43,7 +43,7 @@ TEST(Iso8601, ParsesUtcAndOffsetsAndFractions) {
 TEST(Iso8601, RejectsWhatIsNotADate) {
   for (const char* text :
        {"", "2015-08-30", "2015-08-30T12:36:00", "2015-13-30T12:36:00Z", "2015-08-30T12:36:00Zjunk",
-        "2015-08-30T12:36:00.Z", "abcd-ef-ghTij:kl:mnZ"}) {
+        "2015-08-30T12:36:00.Z", "abcd-ef-ghTij:kl:mnZ", "4010-08-30T12:36:00Z"}) {
     EXPECT_FALSE(parse_iso8601(text).has_value()) << text;
   }
 }
