@@ -90,6 +90,12 @@ class Service:
             return None
         return sum(rss_of(pid) for pid in group_members(self.process.pid))
 
+    def cpu_seconds(self):
+        """User + system CPU time consumed so far by every process in the group."""
+        if not self.alive():
+            return None
+        return sum(cpu_of(pid) for pid in group_members(self.process.pid))
+
     def stop(self, timeout=10.0):
         if self.process is None or self.process.poll() is not None:
             return
@@ -110,21 +116,32 @@ class Service:
                 pass
 
 
+def _stat_fields(pid):
+    """/proc/PID/stat after the parenthesised command name: state ppid pgrp ... (field 3 on)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return []
+    return stat[stat.rfind(")") + 2:].split()
+
+
 def group_members(pgid):
     members = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # Fields after the parenthesised command name: state ppid pgrp ...
-        fields = stat[stat.rfind(")") + 2:].split()
-        if len(fields) > 2 and int(fields[2]) == pgid:
-            members.append(int(entry))
+        if entry.isdigit():
+            fields = _stat_fields(entry)
+            if len(fields) > 2 and int(fields[2]) == pgid:
+                members.append(int(entry))
     return members
+
+
+def cpu_of(pid):
+    fields = _stat_fields(pid)
+    if len(fields) < 13:
+        return 0.0
+    # utime and stime (fields 14 and 15), all threads included, in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_of(pid):

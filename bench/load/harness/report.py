@@ -14,6 +14,11 @@ def _rss_cell(entry):
     return ", ".join(parts) if parts else "—"
 
 
+def _cpu_cell(entry):
+    cpu = entry.get("cpu_us_per_request") or {}
+    return ", ".join(f"{name} {us:.0f}" for name, us in cpu.items()) if cpu else "—"
+
+
 def _ratio_cell(entry, results):
     peer = targets.peer_of(entry, results)
     if peer is None:
@@ -49,16 +54,19 @@ def render(run, machine, command, load_before, load_after, chart_name):
         "",
         "## Results",
         "",
-        "| scenario | route | req/s | p50 ms | p99 ms | ratio to peer | max RSS MiB | "
-        "errors and non-2xx |",
-        "|---|---|---:|---:|---:|---|---|---|",
+        "| scenario | route | req/s | p50 ms | p99 ms | ratio to peer | CPU µs/request | "
+        "max RSS MiB | errors and non-2xx |",
+        "|---|---|---:|---:|---:|---|---|---|---|",
     ]
     for e in results:
         r = e["result"]
         lines.append(f"| {e['label']} | {e['route']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | "
-                     f"{_ms(r['p99_us'])} | {_ratio_cell(e, results)} | {_rss_cell(e)} | "
+                     f"{_ms(r['p99_us'])} | {_ratio_cell(e, results)} | {_cpu_cell(e)} | {_rss_cell(e)} | "
                      f"{_errors_cell(r)} |")
-    lines += ["", "Mixed runs: a 409 is an adopt of a mysfit that is already adopted (each can be "
+    lines += ["", "CPU µs/request: user + system CPU time each server process group used during "
+              "the run, divided by the requests wrk completed. Unlike req/s it hardly depends on "
+              "what else the machine runs, so it compares efficiency even on a busy machine.",
+              "", "Mixed runs: a 409 is an adopt of a mysfit that is already adopted (each can be "
               "adopted once), the expected answer.", ""]
     lines += ["## Targets (issue 8)", "", "| target | status | measured |", "|---|---|---|"]
     for t in targets.evaluate(results, long_run=not run.quick):

@@ -56,6 +56,12 @@ def settled_likes(monolith_port, ids, timeout=10.0):
     return last
 
 
+def unexpected_statuses(result, script):
+    """Answers >= 400 that no scenario expects; mixed traffic expects 409 (re-adopting)."""
+    expected = result["statuses"].get(409, 0) if script == "mixed.lua" else 0
+    return result["errors"]["status"] - expected
+
+
 def measure(run, key, label, services, port, script, duration=None, audit_port=None,
             route=""):
     duration = duration or run.duration
@@ -63,14 +69,20 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
     if run.warmup:
         wrk.run(url, script, run.warmup, run.ids, run.work_dir, run.connections)
     before = settled_likes(audit_port, run.ids) if audit_port else None
+    cpu_before = {s.name: s.cpu_seconds() for s in services}
     with wrk.RssSampler(services) as sampler:
         result = wrk.run(url, script, duration, run.ids, run.work_dir, run.connections)
+    cpu = {}
+    for s in services:
+        now = s.cpu_seconds()
+        if now is not None and cpu_before[s.name] is not None and result["requests"]:
+            cpu[s.name] = (now - cpu_before[s.name]) * 1e6 / result["requests"]
     crashed = [s.name for s in services if not s.alive()]
     if crashed:
         raise StartError(f"{', '.join(crashed)} died during {label}")
     entry = {"key": key, "label": label, "route": route, "duration_s": duration,
              "result": result, "rss": {n: rss_summary(s) for n, s in sampler.samples.items()},
-             "audit": None}
+             "cpu_us_per_request": cpu, "audit": None}
     if audit_port:
         after = settled_likes(audit_port, run.ids)
         stored = after - before
@@ -84,6 +96,9 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
         if not entry["audit"]["passed"]:
             run.failures.append(f"{label}: {result['likes_ok']} likes answered 200 but "
                                 f"{stored} stored")
+    unexpected = unexpected_statuses(result, script)
+    if unexpected:
+        run.failures.append(f"{label}: {unexpected} answers with an unexpected status >= 400")
     run.results.append(entry)
     return entry
 

@@ -1,3 +1,5 @@
 -- GET /mysfits: the whole catalog.
-set_cycle({wrk.format("GET", "/mysfits")})
+function init(args)
+  set_cycle({wrk.format("GET", "/mysfits")})
+end
 request = next_in_cycle

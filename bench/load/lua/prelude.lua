@@ -1,6 +1,7 @@
 -- Put before every scenario script by bench/load/run (wrk takes one script): the catalog ids,
--- a request cycle and the response counter. wrk decides from the main script state whether requests are dynamic, so
--- scenarios assign `request = next_in_cycle` at the top level and fill the cycle in init().
+-- a request cycle and the response counter. wrk decides from the main script state whether
+-- requests are dynamic, so scenarios assign `request = next_in_cycle` at the top level and fill
+-- the cycle in init(), where wrk.format knows the Host header.
 ids = {}
 local cycle_items = {}
 local cycle_n = 0
