@@ -16,7 +16,9 @@ def _rss_cell(entry):
 
 def _cpu_cell(entry):
     cpu = entry.get("cpu_us_per_request") or {}
-    return ", ".join(f"{name} {us:.0f}" for name, us in cpu.items()) if cpu else "—"
+    parts = [f"{name} {us:.0f}" for name, us in cpu.items()]
+    parts.append(f"(wrk {entry['result']['wrk_cpu_us_per_request']:.0f})")
+    return ", ".join(parts)
 
 
 def _ratio_cell(entry, results):
@@ -64,7 +66,7 @@ def render(run, machine, command, load_before, load_after, chart_name):
                      f"{_ms(r['p99_us'])} | {_ratio_cell(e, results)} | {_cpu_cell(e)} | {_rss_cell(e)} | "
                      f"{_errors_cell(r)} |")
     lines += ["", "CPU µs/request: user + system CPU time each server process group used during "
-              "the run, divided by the requests wrk completed. Unlike req/s it hardly depends on "
+              "the run, divided by the requests wrk completed; in brackets, wrk's own. Unlike req/s it hardly depends on "
               "what else the machine runs, so it compares efficiency even on a busy machine.",
               "", "Mixed runs: a 409 is an adopt of a mysfit that is already adopted (each can be "
               "adopted once), the expected answer.", ""]

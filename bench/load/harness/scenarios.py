@@ -103,6 +103,10 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
     return entry
 
 
+def catalog_ids(monolith_port):
+    return [m["mysfitId"] for m in http_json(f"http://127.0.0.1:{monolith_port}/mysfits")["mysfits"]]
+
+
 def start_ready(services, service, ready_url, expect=200):
     services.start(service)
     service.wait_ready(ready_url, expect=expect)
@@ -126,7 +130,7 @@ def monolith_group(run):
     with Services() as services:
         mono, port = systems.monolith(run.binaries, run.work_dir)
         start_ready(services, mono, f"http://127.0.0.1:{port}/readyz")
-        run.ids = [m["mysfitId"] for m in http_json(f"http://127.0.0.1:{port}/mysfits")["mysfits"]]
+        run.ids = catalog_ids(port)
         measure(run, "monolith-profile", "monolith GET /mysfits/{id}", [mono], port,
                 "get_profile.lua", route="GET /mysfits/{id}")
         measure(run, "monolith-list", "monolith GET /mysfits", [mono], port, "get_list.lua",
@@ -137,9 +141,14 @@ def monolith_group(run):
                 audit_port=port, route="mixed")
 
 
+# Ids for paths the trivial upstream answers whatever they say, when no monolith ran first.
+PLACEHOLDER_IDS = [f"00000000-0000-4000-8000-{n:012d}" for n in range(12)]
+
+
 def proxy_group(run):
     """nginx (1 and 2 workers) and our gateway, each with the like stage's routes in front of
     the same trivial upstream (a 1-worker nginx fixed response)."""
+    run.ids = run.ids or PLACEHOLDER_IDS
     with Services() as services:
         upstream, upstream_port = systems.nginx_fixed(run.work_dir, "upstream", 1)
         start_ready(services, upstream, f"http://127.0.0.1:{upstream_port}/")
@@ -177,9 +186,7 @@ def seed_path_group(run):
     with Services() as services:
         mono, mono_port = systems.monolith(run.binaries, run.work_dir, "monolith-seed")
         start_ready(services, mono, f"http://127.0.0.1:{mono_port}/readyz")
-        if not run.ids:
-            run.ids = [m["mysfitId"]
-                       for m in http_json(f"http://127.0.0.1:{mono_port}/mysfits")["mysfits"]]
+        run.ids = catalog_ids(mono_port)
         like, like_port = systems.split_service(run.binaries, run.work_dir, "like", mono_port)
         start_ready(services, like, f"http://127.0.0.1:{like_port}/readyz")
         upstreams = {"mythical-mysfits-like:80": like_port,

@@ -2,6 +2,7 @@
 
 import json
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -61,8 +62,10 @@ def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeou
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s",
             f"--timeout={timeout_s}s", "-s", compose_script(script, out_dir), url,
             "--", ",".join(ids)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(argv, capture_output=True, text=True,
                                timeout=duration_s + timeout_s + 30)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         raise WrkError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
     for line in completed.stdout.splitlines():
@@ -74,6 +77,9 @@ def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeou
     result["statuses"] = {int(k): v for k, v in result["statuses"].items()}
     seconds = result["duration_us"] / 1e6
     result["rps"] = result["requests"] / seconds if seconds > 0 else 0.0
+    # The load generator's own CPU: it shares the cores with what it measures.
+    wrk_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result["wrk_cpu_us_per_request"] = wrk_cpu * 1e6 / max(result["requests"], 1)
     shown = argv[:5] + [f"-s bench/load/lua/{script} (with prelude.lua, result.lua)", url,
                         "-- <catalog ids>"]
     result["argv"] = " ".join(shown)
