@@ -16,9 +16,8 @@ def _rss_cell(entry):
 
 def _cpu_cell(entry):
     cpu = entry.get("cpu_us_per_request") or {}
-    parts = [f"{name} {us:.0f}" for name, us in cpu.items()]
-    parts.append(f"(wrk {entry['result']['wrk_cpu_us_per_request']:.0f})")
-    return ", ".join(parts)
+    ours = ", ".join(f"{name} {us:.0f}" for name, us in cpu.items())
+    return f"{ours} (wrk {entry['result']['wrk_cpu_us_per_request']:.0f})"
 
 
 def _ratio_cell(entry, results):
