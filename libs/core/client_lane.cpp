@@ -7,6 +7,8 @@
 #include <cctype>
 #include <random>
 
+#include "core/logging.hpp"
+
 namespace mysfits::core::detail {
 namespace {
 
@@ -132,6 +134,10 @@ asio::awaitable<Result<ClientResponse>> Lane::perform(const ClientRequest& reque
       co_return std::move(failure.error);
     }
     counters_->retries.fetch_add(1, std::memory_order_relaxed);
+    // Rare by design (only where nothing was processed), so worth a line each.
+    log_warn("http_client_retry", {{"upstream", shared_->endpoint.to_string()},
+                                   {"attempt", attempt + 1},
+                                   {"error", failure.error.message}});
     if (wait.count() > 0) {
       asio::steady_timer timer(io_, wait);
       co_await timer.async_wait(kNoThrow);
