@@ -33,6 +33,10 @@ DynamoDbStore::DynamoDbStore(StoreSettings settings, std::unique_ptr<credentials
 
 core::Result<std::unique_ptr<DynamoDbStore>> DynamoDbStore::create(
     StoreSettings settings, std::unique_ptr<credentials::Chain> chain) {
+  if (!is_valid_table_name(settings.table))
+    return core::Error{core::Errc::kBadRequest,
+                       "DDB_TABLE_NAME '" + settings.table +
+                           "' is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ - .)"};
   std::unique_ptr<DynamoDbStore> store(new DynamoDbStore(std::move(settings), std::move(chain)));
   auto client = DynamoDbClient::create(store->settings_.client, *store->chain_);
   if (!client)
@@ -42,6 +46,10 @@ core::Result<std::unique_ptr<DynamoDbStore>> DynamoDbStore::create(
 }
 
 void DynamoDbStore::list(std::optional<Filter> filter, Callback<std::vector<Mysfit>> done) {
+  if (filter && !is_valid_utf8(filter->value)) {
+    done(std::vector<Mysfit>{});
+    return;
+  }
   auto listing = std::make_shared<Listing>();
   listing->done = std::move(done);
   listing->request["TableName"] = settings_.table;

@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 #include "store/mysfit.hpp"
@@ -20,6 +21,13 @@ boost::json::object mysfit_to_item(const Mysfit& mysfit);
 // Reads an item as the workshop's loader or ours wrote it. Likes and Adopted may be absent
 // (0, false); a number written as "12.0" still reads as 12. Errors name the attribute.
 core::Result<Mysfit> item_to_mysfit(const boost::json::object& item);
+
+// DynamoDB strings are UTF-8 and DynamoDB refuses a request holding anything else; no stored
+// value can equal such text, so callers answer "no match" without asking.
+bool is_valid_utf8(std::string_view text);
+
+// Table names: 3 to 255 characters of A-Z, a-z, 0-9, '_', '-' and '.'.
+bool is_valid_table_name(std::string_view name);
 
 // The integer in an {"N": "..."} attribute value.
 core::Result<std::int64_t> number_attribute(const boost::json::value* value, const char* name);

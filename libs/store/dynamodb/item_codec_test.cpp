@@ -47,5 +47,22 @@ TEST(ItemCodec, RejectsWrongTypesNamingTheAttribute) {
   EXPECT_FALSE(item_to_mysfit(parse(R"({"MysfitId":{"S":"a"},"Age":{"N":"x1"}})")).ok());
 }
 
+TEST(ItemCodec, Utf8CheckAcceptsTextAndRefusesBrokenBytes) {
+  EXPECT_TRUE(is_valid_utf8("Good"));
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9t\xC3\xA9 \xF0\x9F\x90\x89"));
+  EXPECT_FALSE(is_valid_utf8("\xFF\xFE"));
+  EXPECT_FALSE(is_valid_utf8("\xC3"));          // cut short
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // a surrogate
+}
+
+TEST(ItemCodec, TableNamesFollowDynamoDbsRules) {
+  EXPECT_TRUE(is_valid_table_name("MysfitsTable"));
+  EXPECT_TRUE(is_valid_table_name("my-table_1.x"));
+  EXPECT_FALSE(is_valid_table_name("ab"));
+  EXPECT_FALSE(is_valid_table_name("has space"));
+  EXPECT_FALSE(is_valid_table_name(std::string(256, 'a')));
+}
+
 }  // namespace
 }  // namespace mysfits::store::dynamodb

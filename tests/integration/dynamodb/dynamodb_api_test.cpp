@@ -106,6 +106,12 @@ TEST_P(MonolithRoutes, FiltersOnBothIndexes) {
   EXPECT_TRUE(ids_of(http(port(), "GET", "/mysfits?filter=GoodEvil&value=Nobody")).empty());
 }
 
+TEST_P(MonolithRoutes, FilterValuesThatAreNotUtf8MatchNothing) {
+  auto r = http(port(), "GET", "/mysfits?filter=GoodEvil&value=%FF%FE");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(ids_of(r).empty());
+}
+
 TEST_P(MonolithRoutes, BadFiltersAre400) {
   EXPECT_EQ(http(port(), "GET", "/mysfits?filter=Species&value=Dragon").status, 400);
   EXPECT_EQ(http(port(), "GET", "/mysfits?filter=GoodEvil").status, 400);
