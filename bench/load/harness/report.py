@@ -1,5 +1,7 @@
 """The Markdown report of one run: figures, ratios, memory, the like audit, the targets."""
 
+import os
+
 from . import targets
 
 MIB = 1024
@@ -18,6 +20,17 @@ def _cpu_cell(entry):
     cpu = entry.get("cpu_us_per_request") or {}
     ours = ", ".join(f"{name} {us:.0f}" for name, us in cpu.items())
     return f"{ours} (wrk {entry['result']['wrk_cpu_us_per_request']:.0f})"
+
+
+def cpu_ceiling(entry, cores):
+    """The req/s the run's CPU cost allows on idle cores: every process's CPU per request
+    (wrk's too) must fit in cores seconds per second, and wrk's in its one thread."""
+    cpu = entry.get("cpu_us_per_request") or {}
+    wrk_us = entry["result"]["wrk_cpu_us_per_request"]
+    total = sum(cpu.values()) + wrk_us
+    if total <= 0 or wrk_us <= 0:
+        return None
+    return min(cores * 1e6 / total, 1e6 / wrk_us)
 
 
 def _ratio_cell(entry, results):
@@ -56,17 +69,23 @@ def render(run, machine, command, load_before, load_after, chart_name):
         "## Results",
         "",
         "| scenario | route | req/s | p50 ms | p99 ms | ratio to peer | CPU µs/request | "
-        "max RSS MiB | errors and non-2xx |",
-        "|---|---|---:|---:|---:|---|---|---|---|",
+        "CPU ceiling req/s | max RSS MiB | errors and non-2xx |",
+        "|---|---|---:|---:|---:|---|---|---:|---|---|",
     ]
+    cores = os.cpu_count() or 1
     for e in results:
         r = e["result"]
+        ceiling = cpu_ceiling(e, cores)
         lines.append(f"| {e['label']} | {e['route']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | "
-                     f"{_ms(r['p99_us'])} | {_ratio_cell(e, results)} | {_cpu_cell(e)} | {_rss_cell(e)} | "
+                     f"{_ms(r['p99_us'])} | {_ratio_cell(e, results)} | {_cpu_cell(e)} | "
+                     f"{f'{ceiling:,.0f}' if ceiling else '—'} | {_rss_cell(e)} | "
                      f"{_errors_cell(r)} |")
     lines += ["", "CPU µs/request: user + system CPU time each server process group used during "
               "the run, divided by the requests wrk completed; in brackets, wrk's own. Unlike req/s it hardly depends on "
-              "what else the machine runs, so it compares efficiency even on a busy machine.",
+              "what else the machine runs, so it compares efficiency even on a busy machine. CPU "
+              "ceiling: the req/s at which those costs would fill every core (and wrk its one "
+              "thread) of an otherwise idle machine: what the run would reach if nothing else "
+              "competed and nothing but CPU limited it.",
               "", "Mixed runs: a 409 is an adopt of a mysfit that is already adopted (each can be "
               "adopted once), the expected answer.", ""]
     lines += ["## Targets (issue 8)", "", "| target | status | measured |", "|---|---|---|"]

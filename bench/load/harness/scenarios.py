@@ -158,7 +158,7 @@ def proxy_group(run):
                                                   workers, upstream_port)
                 start_ready(proxies, proxy, f"http://127.0.0.1:{port}/")
                 measure(run, f"nginx-proxy-{workers}", f"nginx proxy, like-stage routes "
-                        f"({workers} worker{'s' if workers > 1 else ''})", [proxy], port,
+                        f"({workers} worker{'s' if workers > 1 else ''})", [proxy, upstream], port,
                         "get_profile.lua", route="GET /mysfits/{id} -> upstream")
         if not run.binaries.has("mysfits-gateway"):
             run.skip("gateway-proxy", "mysfits-gateway is not built")
@@ -170,7 +170,7 @@ def proxy_group(run):
             gw, port = systems.gateway(run.binaries, run.work_dir, "gateway-proxy", ingress,
                                        upstreams)
             start_ready(gateways, gw, f"http://127.0.0.1:{port}/mysfits")
-            measure(run, "gateway-proxy", "gateway, like-stage Ingress", [gw], port,
+            measure(run, "gateway-proxy", "gateway, like-stage Ingress", [gw, upstream], port,
                     "get_profile.lua", route="GET /mysfits/{id} -> upstream")
 
 
