@@ -308,11 +308,17 @@ TEST(HttpClient, WaitingForAConnectionCountsAgainstTheDeadline) {
   IoScope scope(io);
   ClientOptions options;
   options.max_open_per_thread = 1;
-  options.request_timeout = 200ms;
+  options.request_timeout = 300ms;
   HttpClient client(upstream.endpoint(), options);
   std::vector<Errc> codes;
   for (int i = 0; i < 3; ++i) {
-    client.send(post("/like"), [&](Result<ClientResponse> r) {
+    // The first holds the only connection for 300 ms; the others' deadlines (100 ms) pass while
+    // they wait, so they time out without a connection of their own. (With equal deadlines a
+    // waiter may be handed the freed slot a few microseconds before its own deadline.)
+    auto request = post("/like");
+    if (i > 0)
+      request.timeout = 100ms;
+    client.send(std::move(request), [&](Result<ClientResponse> r) {
       codes.push_back(r.ok() ? Errc::kInternal : r.error().code);
     });
   }
