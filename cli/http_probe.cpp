@@ -3,7 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -24,37 +23,6 @@ int parse_status_line(std::string_view head) {
     status = status * 10 + (head[i] - '0');
   }
   return status;
-}
-
-asio::awaitable<int> probe_status(std::uint16_t port, std::string target,
-                                  std::chrono::milliseconds timeout) {
-  auto executor = co_await asio::this_coro::executor;
-  tcp::socket socket(executor);
-  // The timer closes the socket when time is up, which completes whatever is pending with an
-  // error; a cancelled timer (destroyed with this frame) touches nothing.
-  asio::steady_timer timer(executor, timeout);
-  timer.async_wait([&socket](const boost::system::error_code& ec) {
-    if (!ec) {
-      boost::system::error_code ignored;
-      socket.close(ignored);
-    }
-  });
-  tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
-  auto [connect_ec] = co_await socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
-  if (connect_ec)
-    co_return 0;
-  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nUser-Agent: mysfits-up\r\nConnection: close\r\n\r\n";
-  auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(request),
-                                                        asio::as_tuple(asio::use_awaitable));
-  if (write_ec)
-    co_return 0;
-  std::string head;
-  auto [read_ec, read] = co_await asio::async_read_until(
-      socket, asio::dynamic_buffer(head, 4096), "\r\n", asio::as_tuple(asio::use_awaitable));
-  if (read_ec)
-    co_return 0;
-  co_return parse_status_line(head);
 }
 
 asio::awaitable<ProbeResponse> probe_request(std::uint16_t port, std::string method,
@@ -95,6 +63,12 @@ asio::awaitable<ProbeResponse> probe_request(std::uint16_t port, std::string met
   out.status = parse_status_line(answer);
   out.body = answer.substr(end_of_head + 4);
   co_return out;
+}
+
+asio::awaitable<int> probe_status(std::uint16_t port, std::string target,
+                                  std::chrono::milliseconds timeout) {
+  auto answer = co_await probe_request(port, "GET", std::move(target), "", timeout);
+  co_return answer.status;
 }
 
 }  // namespace mysfits::cli

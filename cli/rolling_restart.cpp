@@ -8,9 +8,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kReadyDeadline{30'000};
-constexpr milliseconds kStopGrace{10'000};
-
 std::string slot_of(const ChildSpec& child) {
   auto dash = child.name.rfind('-');
   return dash == std::string::npos ? std::string() : child.name.substr(dash + 1);
@@ -50,10 +47,10 @@ boost::asio::awaitable<MigrationOutcome> rolling_restart(Supervisor& supervisor,
     std::vector<std::string> monoliths;
     for (const auto& child : restarting)
       (child.role == "monolith" ? monoliths : callers).push_back(child.name);
-    co_await supervisor.stop(callers, kStopGrace);
-    co_await supervisor.stop(monoliths, kStopGrace);
+    co_await supervisor.stop(callers, kServiceStopGrace);
+    co_await supervisor.stop(monoliths, kServiceStopGrace);
     // Then the other way round: the monolith is ready before what calls it starts.
-    auto deadline = Clock::now() + kReadyDeadline;
+    auto deadline = Clock::now() + kServiceReadyDeadline;
     for (bool monolith_pass : {true, false}) {
       for (const auto& child : restarting)
         if ((child.role == "monolith") == monolith_pass)

@@ -18,9 +18,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kReadyDeadline{30'000};
 constexpr milliseconds kReloadDeadline{10'000};
-constexpr milliseconds kStopGrace{10'000};
 // As the ALB's deregistration delay: a request the gateway picked a target for just before the
 // reload still reaches it. Local hops take microseconds; this is generous.
 constexpr milliseconds kDeregistrationDelay{500};
@@ -157,10 +155,10 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
   std::vector<std::string> added_names;
   for (const auto& child : added)
     added_names.push_back(child.name);
-  auto deadline = Clock::now() + kReadyDeadline;
+  auto deadline = Clock::now() + kServiceReadyDeadline;
   for (const auto& child : added) {
     if (!co_await supervisor.wait_ready(child.name, deadline)) {
-      co_await supervisor.stop(added_names, kStopGrace);
+      co_await supervisor.stop(added_names, kServiceStopGrace);
       out = {503, child.name + " did not become ready; stage unchanged", {}, {}, 0};
       co_return out;
     }
@@ -184,7 +182,7 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
   if (switched.status != 200) {
     // Back to where we were: the old files, the old generation's routes, the added stopped.
     co_await reload_gateway(supervisor, layout, files, from, plan);
-    co_await supervisor.stop(added_names, kStopGrace);
+    co_await supervisor.stop(added_names, kServiceStopGrace);
     switched.message += "; stage unchanged";
     co_return switched;
   }
@@ -192,7 +190,7 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
   // 3. Nothing routes to the removed services any more; after the deregistration delay they
   // finish what they still hold and exit.
   co_await deregistration_delay();
-  co_await supervisor.stop(removed, kStopGrace);
+  co_await supervisor.stop(removed, kServiceStopGrace);
   plan = std::move(next_plan);
   settings = next;
   out.started = std::move(added_names);

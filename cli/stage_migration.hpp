@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,11 @@
 #include "cli/up_state.hpp"
 
 namespace mysfits::cli {
+
+// How long a started service may take to become ready, and a stopped one to drain and exit
+// before it is killed: the same bounds `up` uses.
+inline constexpr std::chrono::milliseconds kServiceReadyDeadline{30'000};
+inline constexpr std::chrono::milliseconds kServiceStopGrace{10'000};
 
 struct MigrationOutcome {
   int status = 200;  // HTTP status for the control endpoint: 200, 409, 500, 503

@@ -100,7 +100,7 @@ TEST(Faults, LikeServiceGoneMakesLikesFailFastAndEverythingElseWork) {
     auto r = http(system->port(), "POST", like);
     EXPECT_TRUE(r.ok) << r.error;
     EXPECT_GE(r.status, 500) << r.body;
-    EXPECT_FALSE(r.body.empty());  // the ALB's own error page, as the ALB answers
+    EXPECT_FALSE(r.body.empty());           // the ALB's own error page, as the ALB answers
     EXPECT_LT(Clock::now() - started, 3s);  // a bound against hangs, not a performance claim
   }
   EXPECT_EQ(http(system->port(), "GET", "/mysfits").status, 200);

@@ -34,22 +34,28 @@ std::set<std::string> running_roles(const RunningUp& up) {
   return roles;
 }
 
+// Steady traffic, well below capacity even under the sanitizers, until stop (at most 120 s).
+std::future<chaos::TrafficReport> steady_traffic(const RunningUp& up,
+                                                 const chaos::Snapshot& ids_from,
+                                                 std::atomic<bool>& stop) {
+  std::vector<std::string> ids;
+  for (const auto& [id, state] : ids_from)
+    ids.push_back(id);
+  chaos::TrafficOptions options;
+  options.port = up.port();
+  options.connections = 8;
+  options.rate = 400;
+  options.duration = 120s;
+  return std::async(std::launch::async,
+                    [options, ids, &stop] { return chaos::run_traffic(options, ids, &stop); });
+}
+
 TEST(LiveMigration, EveryStageUnderLoadWithNoFailedRequestAndNoLostWrite) {
   RunningUp up({"--stage", "monolith", "--replicas", "2"});
   ASSERT_TRUE(up.wait_serving()) << up.process().log();
   const auto before = chaos::snapshot("127.0.0.1", up.port());
-  std::vector<std::string> ids;
-  for (const auto& [id, state] : before)
-    ids.push_back(id);
-
-  chaos::TrafficOptions options;
-  options.port = up.port();
-  options.connections = 8;
-  options.rate = 400;       // steady traffic, well below capacity even under the sanitizers
-  options.duration = 120s;  // bounded; stopped once the migrations are done
   std::atomic<bool> stop{false};
-  auto traffic =
-      std::async(std::launch::async, [&] { return chaos::run_traffic(options, ids, &stop); });
+  auto traffic = steady_traffic(up, before, stop);
 
   const std::vector<std::pair<std::string, std::set<std::string>>> steps = {
       {"like", {"monolith", "like", "gateway"}},
@@ -90,18 +96,8 @@ TEST(RollingRestart, EveryServiceRestartedUnderLoadWithNoFailedRequest) {
   for (const auto& child : children_of(up.state()))
     pids_before[child.name] = child.pid;
   const auto before = chaos::snapshot("127.0.0.1", up.port());
-  std::vector<std::string> ids;
-  for (const auto& [id, state] : before)
-    ids.push_back(id);
-
-  chaos::TrafficOptions options;
-  options.port = up.port();
-  options.connections = 8;
-  options.rate = 400;
-  options.duration = 120s;
   std::atomic<bool> stop{false};
-  auto traffic =
-      std::async(std::launch::async, [&] { return chaos::run_traffic(options, ids, &stop); });
+  auto traffic = steady_traffic(up, before, stop);
   std::this_thread::sleep_for(300ms);  // traffic flows before the restart starts (load)
   Process restart(bin_path("mysfits"), {"restart", "--port", std::to_string(up.port())},
                   {{"XDG_RUNTIME_DIR", up.runtime_dir()}});
