@@ -79,17 +79,19 @@ int established_connections(int pid, std::uint16_t remote_port) {
   std::ifstream table("/proc/net/tcp");
   std::string line;
   std::getline(table, line);  // header
-  int count = 0;
+  // /proc/net/tcp is read in chunks while connections come and go, so one socket can be listed
+  // twice: count distinct sockets, not lines.
+  std::set<std::string> counted;
   while (std::getline(table, line)) {
     std::istringstream fields(line);
     std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
     fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
         timeout >> inode;
     if (remote == wanted && state == "01" && inodes.count(inode) != 0) {  // 01: ESTABLISHED
-      ++count;
+      counted.insert(inode);
     }
   }
-  return count;
+  return static_cast<int>(counted.size());
 }
 
 }  // namespace mysfits::testing
