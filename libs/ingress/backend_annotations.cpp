@@ -310,9 +310,25 @@ double repetition_product(std::string_view pattern) {
   return product;
 }
 
+// A backreference (\1, \2, ...): the ALB's regexValues have none, and libstdc++ reads its number
+// into a long without an overflow check (undefined behaviour that fuzzing found).
+bool has_backreference(std::string_view pattern) {
+  for (std::size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\')
+      continue;
+    if (pattern[i + 1] >= '1' && pattern[i + 1] <= '9')
+      return true;
+    ++i;  // an escaped character, whatever it is
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string check_regex(const std::string& pattern) {
+  if (has_backreference(pattern))
+    return "regular expression '" + pattern +
+           "' uses a backreference, which the ALB does not support";
   if (repetition_product(pattern) > kMaxRepetitionProduct)
     return "regular expression '" + pattern + "' repeats too much (counts multiply past " +
            std::to_string(static_cast<int>(kMaxRepetitionProduct)) + ")";
