@@ -298,9 +298,15 @@ double repetition_product(std::string_view pattern) {
       continue;
     double largest = 0;
     double number = 0;
+    int digits = 0;
     std::size_t j = i + 1;
     for (; j < pattern.size() && ((pattern[j] >= '0' && pattern[j] <= '9') || pattern[j] == ',');
          ++j) {
+      digits = pattern[j] == ',' ? 0 : digits + 1;
+      // libstdc++ reads a count into a long before it checks the brace closes: a long run of
+      // digits overflows (undefined behaviour, found by fuzzing) even in a broken pattern.
+      if (digits > 6)
+        return kMaxRepetitionProduct * 2;
       number = pattern[j] == ',' ? 0 : number * 10 + (pattern[j] - '0');
       largest = std::max(largest, number);
     }
