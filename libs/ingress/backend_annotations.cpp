@@ -329,9 +329,24 @@ bool has_backreference(std::string_view pattern) {
   return false;
 }
 
+// libstdc++ reads any number in a pattern (a count, a backreference) into a long without an
+// overflow check, and which digits form a number depends on its escape rules (\\cX takes the
+// next character too). No ALB condition needs a 7-digit number in a regex: refuse them all.
+bool has_long_number(std::string_view pattern) {
+  int run = 0;
+  for (char c : pattern) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run > 6)
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string check_regex(const std::string& pattern) {
+  if (has_long_number(pattern))
+    return "regular expression '" + pattern + "' has a number longer than 6 digits";
   if (has_backreference(pattern))
     return "regular expression '" + pattern +
            "' uses a backreference, which the ALB does not support";
