@@ -1,8 +1,8 @@
 #include "store/dynamodb/item_codec.hpp"
 
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 namespace mysfits::store::dynamodb {
