@@ -6,20 +6,14 @@
 #include <sstream>
 #include <utility>
 
+#include "core/hex.hpp"
+
 namespace mysfits::cli {
 namespace {
 
 constexpr std::size_t kMaxFileSize = 8 * 1024 * 1024;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+using core::hex_value;
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;

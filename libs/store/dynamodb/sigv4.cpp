@@ -9,6 +9,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/hex.hpp"
+
 namespace mysfits::store::dynamodb {
 namespace {
 
@@ -40,15 +42,7 @@ std::string canonical_header_value(std::string_view value) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+using core::hex_value;
 
 // A query component as sent may already be percent-encoded; signing wants one canonical
 // encoding, so decode first (malformed escapes are kept literally) and encode again.
