@@ -1,5 +1,6 @@
 #include "core/http_session.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
@@ -12,6 +13,7 @@
 #include <random>
 
 #include "core/logging.hpp"
+#include "core/response_head.hpp"
 
 namespace mysfits::core {
 
@@ -86,16 +88,15 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
-std::string make_request_id() {
+void make_request_id(std::string& id) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
+  id.assign(32, '0');
   for (int half = 0; half < 2; ++half) {
     auto v = rng();
     for (int i = 0; i < 16; ++i)
       id[half * 16 + i] = kHex[(v >> (i * 4)) & 0xf];
   }
-  return id;
 }
 
 // 0: close without a response (the peer left, or the socket is already closed by a timeout).
@@ -168,36 +169,6 @@ bool has_obs_fold(std::string_view header_block) {
          header_block.find("\r\n\t") != std::string_view::npos;
 }
 
-http::response<http::string_body> to_beast(Response&& r, unsigned version, bool head) {
-  http::response<http::string_body> res;
-  res.version(version);
-  res.result(static_cast<unsigned>(r.status));
-  if (!r.content_type.empty() && r.status != 204)
-    res.set(http::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers)
-    res.insert(k, v);
-  if (head) {
-    // A proxy relays the length a GET would have had; a handler's HEAD has it from the body.
-    if (res.find(http::field::content_length) == res.end())
-      res.content_length(r.body.size());
-  } else {
-    res.body() = std::move(r.body);
-    if (r.status != 204 && r.status != 304)
-      res.prepare_payload();
-  }
-  return res;
-}
-
-void add_common_headers(http::response<http::string_body>& res, const ServerOptions& options,
-                        std::string_view request_id) {
-  if (options.cors) {
-    res.set(http::field::access_control_allow_origin, options.cors_origin);
-    res.set(http::field::access_control_expose_headers, "X-Request-Id");
-  }
-  if (options.request_ids && !request_id.empty())
-    res.set("X-Request-Id", request_id);
-}
-
 Response preflight(const BeastRequest& msg, const std::string& allow) {
   Response r;
   r.status = 204;
@@ -259,12 +230,16 @@ asio::awaitable<Response> dispatch(const SessionContext& ctx, Request& request,
   co_return co_await call_async(match.route->async, request);
 }
 
-asio::awaitable<void> write_and_maybe_close(beast::tcp_stream& stream,
-                                            http::response<http::string_body>& res,
-                                            const ServerLimits& limits, bool& ok) {
-  stream.expires_after(limits.write_timeout);
-  auto [ec, n] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-  ok = !ec;
+// The head goes into the session's reused buffer; the session sends it with the body in one
+// gather write (one sendmsg).
+std::array<asio::const_buffer, 2> response_buffers(std::string& head_buffer,
+                                                   const Response& response,
+                                                   const HeadOptions& head) {
+  write_response_head(head_buffer, response, head);
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer), asio::const_buffer()};
+  if (sends_body(response, head))
+    buffers[1] = asio::buffer(response.body);
+  return buffers;
 }
 
 }  // namespace
@@ -300,6 +275,11 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
   } unregister{worker, worker.sessions.begin(), ctx.open_sessions};
 
   beast::flat_buffer buffer;
+  std::string head_buffer;  // reused by every response of the connection
+  head_buffer.reserve(512);
+  std::string request_id;
+  const std::string_view cors_origin =
+      ctx.options->cors ? std::string_view(ctx.options->cors_origin) : std::string_view();
   for (;;) {
     if (buffer.size() == 0) {
       handle.idle = true;
@@ -359,16 +339,17 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     }
     if (head_ec || early_status != 0) {
       if (early_status != 0 && stream.socket().is_open()) {
-        auto res = to_beast(Response::error(early_status, "bad_request",
-                                            early_status == 431   ? "request headers too large"
-                                            : early_status == 413 ? "request body too large"
-                                            : early_status == 414 ? "request line too long"
-                                                                  : "malformed request"),
-                            11, false);
-        add_common_headers(res, *ctx.options, {});
-        res.keep_alive(false);
-        bool ok = false;
-        co_await write_and_maybe_close(stream, res, limits, ok);
+        auto error = Response::error(early_status, "bad_request",
+                                     early_status == 431   ? "request headers too large"
+                                     : early_status == 413 ? "request body too large"
+                                     : early_status == 414 ? "request line too long"
+                                                           : "malformed request");
+        HeadOptions head;
+        head.keep_alive = false;
+        head.cors_origin = cors_origin;
+        stream.expires_after(limits.write_timeout);
+        co_await asio::async_write(stream, response_buffers(head_buffer, error, head),
+                                   asio::as_tuple(asio::use_awaitable));
         if (ctx.unmatched != nullptr)
           ctx.unmatched->observe(early_status, 0);
       }
@@ -377,10 +358,13 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
 
     const auto started = Clock::now();
     const BeastRequest& msg = parser.get();
-    std::string request_id;
+    request_id.clear();
     if (ctx.options->request_ids) {
       auto given = msg["X-Request-Id"];
-      request_id = valid_request_id(given) ? std::string(given) : make_request_id();
+      if (valid_request_id(given))
+        request_id.assign(given);
+      else
+        make_request_id(request_id);
     }
     detail::RawRequest raw{&msg, ctx.local_port, remote.port()};
     Request request(&raw, msg.method_string(), msg.target(), msg.body(), remote_address,
@@ -388,18 +372,20 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     Metrics::RequestSeries* series = nullptr;
     Response response = co_await dispatch(ctx, request, msg, series);
     const int status = response.status;
-    const bool head = msg.method() == http::verb::head;
-    auto res = to_beast(std::move(response), msg.version(), head);
-    add_common_headers(res, *ctx.options, request_id);
-    const bool keep_alive = msg.keep_alive() && !worker.draining;
-    res.keep_alive(keep_alive);
+    HeadOptions head;
+    head.version = msg.version() == 10 ? 10 : 11;
+    head.head_request = msg.method() == http::verb::head;
+    head.keep_alive = msg.keep_alive() && !worker.draining;
+    head.cors_origin = cors_origin;
+    head.request_id = request_id;
 
     // Recorded before the write, so a client that has its answer also sees it counted.
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (series != nullptr)
       series->observe(status, seconds);
-    bool ok = false;
-    co_await write_and_maybe_close(stream, res, limits, ok);
+    stream.expires_after(limits.write_timeout);
+    auto [write_ec, written] = co_await asio::async_write(
+        stream, response_buffers(head_buffer, response, head), asio::as_tuple(asio::use_awaitable));
     if (log_enabled(LogLevel::kDebug)) {
       log_debug("request", {{"method", std::string_view(msg.method_string())},
                             {"path", request.path()},
@@ -407,7 +393,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
                             {"micros", static_cast<long long>(seconds * 1e6)},
                             {"request_id", request_id}});
     }
-    if (!ok || !keep_alive)
+    if (write_ec || !head.keep_alive)
       break;
   }
   if (stream.socket().is_open()) {
