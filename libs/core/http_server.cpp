@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -45,12 +46,12 @@ struct HttpServer::Impl {
   HttpServer& owner;
   ServerOptions options;
   std::shared_ptr<Metrics> metrics;
+  std::atomic<std::size_t> open_sessions{0};  // before workers: their sessions count down here
   std::vector<std::unique_ptr<detail::Worker>> workers;
   std::list<Listener> listeners;  // stable addresses: sessions keep a pointer to theirs
   std::vector<std::function<void(int)>> worker_start;
   std::vector<Periodic> periodics;
   std::multimap<int, std::function<void()>> signal_handlers;
-  std::atomic<std::size_t> open_sessions{0};
   std::atomic<bool> shutdown_requested{false};
   std::size_t next_worker = 0;
 
@@ -174,6 +175,10 @@ int HttpServer::thread_count() const {
   return static_cast<int>(impl_->workers.size());
 }
 
+std::size_t HttpServer::open_connections() const {
+  return impl_->open_sessions.load(std::memory_order_relaxed);
+}
+
 std::uint16_t HttpServer::listen(const std::string& host, std::uint16_t port, const Router& router,
                                  bool public_traffic) {
   auto& io = impl_->workers.front()->io;
@@ -253,6 +258,14 @@ void HttpServer::run() {
     asio::co_spawn(io0, impl.accept_loop(l), asio::detached);
   for (auto& p : impl.periodics)
     asio::co_spawn(io0, impl.periodic_loop(p), asio::detached);
+
+  // A quarter of the shortest timeout, so each fires at most 25 % late; never busier than 10 ms.
+  const auto& limits = impl.options.limits;
+  const auto sweep_interval =
+      std::clamp(std::min({limits.idle_timeout, limits.request_timeout, limits.write_timeout}) / 4,
+                 std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+  for (auto& w : impl.workers)
+    asio::co_spawn(w->io, detail::run_deadline_sweeper(*w, sweep_interval), asio::detached);
 
   auto run_worker = [&impl](detail::Worker& w) {
     IoScope scope(w.io);

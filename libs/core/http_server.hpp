@@ -37,8 +37,8 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{20'000};
 };
 
-// HTTP/1.1 server on Boost.Beast with C++20 coroutines. One io_context per thread, each with
-// its own SO_REUSEPORT acceptor, so a connection lives on one thread and needs no locks.
+// HTTP/1.1 server on Boost.Beast with C++20 coroutines. One io_context per thread; one acceptor
+// hands connections round robin to them, so a connection lives on one thread and needs no locks.
 // Serves keep-alive and pipelined requests in order; answers CORS preflights; adds
 // X-Request-Id; records metrics per route. Beast stays inside http_server.cpp.
 class HttpServer {
@@ -71,6 +71,9 @@ class HttpServer {
   void on_worker_start(std::function<void(int worker_index)> fn);
 
   int thread_count() const;
+
+  // Client connections open now, on every listener.
+  std::size_t open_connections() const;
 
   // Runs fn on worker 0's thread whenever the process receives signal_number (e.g. SIGHUP to
   // reload configuration). SIGTERM and SIGINT always start shutdown().

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <future>
 #include <thread>
 
@@ -24,6 +28,9 @@ class ServerFixture : public ::testing::Test {
     router_.get("/items/{id}", [](const Request& r) {
       return Response::json(200, "{\"id\":\"" + std::string(r.param(0)) + "\"}");
     });
+    router_.get("/big", [](const Request&) {
+      return Response::json(200, std::string(64 << 20, ' '));  // more than socket buffers hold
+    });
     router_.post("/echo",
                  [](const Request& r) { return Response::json(200, std::string(r.body())); });
     router_.post("/later", [this](const Request&, Responder responder) {
@@ -41,6 +48,8 @@ class ServerFixture : public ::testing::Test {
     o.threads = 2;
     o.limits.max_body = 1024;
     o.limits.request_timeout = std::chrono::milliseconds(500);
+    o.limits.idle_timeout = std::chrono::milliseconds(1000);
+    o.limits.write_timeout = std::chrono::milliseconds(500);
     o.drain_timeout = std::chrono::seconds(5);
     server_ = std::make_unique<HttpServer>(o, metrics_);
     add_probe_routes(router_, *server_);
@@ -164,6 +173,34 @@ TEST_F(ServerFixture, HalfARequestIsCutOffAfterTheRequestTimeout) {
   auto out = raw_exchange(port_, "GET /hello HTTP/1.1\r\nHost: x\r\n", std::chrono::seconds(5));
   auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_LT(waited, std::chrono::seconds(4)) << "connection was held open";
+  EXPECT_EQ(http(port_, "GET", "/hello").status, 200);
+}
+
+TEST_F(ServerFixture, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  auto start = std::chrono::steady_clock::now();
+  // raw_exchange reads until the server closes (or 5 s pass): the answer, then the idle close.
+  auto out = raw_exchange(port_, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(5));
+  auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(status_of(out), 200) << out;
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(4)) << "idle connection was held open";
+}
+
+TEST_F(ServerFixture, ClientThatStopsReadingIsCutOffAfterTheWriteTimeout) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket client(io);
+  client.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  boost::asio::write(client, boost::asio::buffer(request));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server_->open_connections() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(server_->open_connections(), 1u);
+  // Never read: the server's write stalls on full buffers until its write timeout ends it.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server_->open_connections() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(server_->open_connections(), 0u) << "a stalled write held the connection";
   EXPECT_EQ(http(port_, "GET", "/hello").status, 200);
 }
 

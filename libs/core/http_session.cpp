@@ -5,6 +5,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -55,8 +56,6 @@ std::uint16_t Request::remote_port() const {
 
 namespace detail {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Hands an async handler's response back to the waiting connection, always through post():
 // a store that completes inline must not resume the connection inside its own initiation.
@@ -247,8 +246,29 @@ std::array<asio::const_buffer, 2> response_buffers(std::string& head_buffer,
 void Worker::begin_drain() {
   draining = true;
   for (auto* s : sessions) {
-    if (s->idle)
-      s->stream->cancel();
+    if (s->idle) {
+      boost::system::error_code ignored;
+      s->socket->cancel(ignored);
+    }
+  }
+}
+
+asio::awaitable<void> run_deadline_sweeper(Worker& worker, std::chrono::milliseconds interval) {
+  asio::steady_timer timer(worker.io);
+  for (;;) {
+    timer.expires_after(interval);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec)
+      co_return;
+    const auto now = Clock::now();
+    for (auto* s : worker.sessions) {
+      if (s->deadline <= now) {
+        // As a timed-out Beast stream does: the pending operation fails, the session ends.
+        s->deadline = Clock::time_point::max();
+        boost::system::error_code ignored;
+        s->socket->close(ignored);
+      }
+    }
   }
 }
 
@@ -260,9 +280,14 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
   socket.set_option(tcp::no_delay(true), ec);
   auto remote = socket.remote_endpoint(ec);
   const std::string remote_address = ec ? std::string() : remote.address().to_string();
-  beast::tcp_stream stream(std::move(socket));
-
-  SessionHandle handle{&stream, true};
+  tcp::socket& stream = socket;
+  // Deadlines are enforced by the worker's sweeper (run_deadline_sweeper), not by a timer per
+  // operation: arming and cancelling a timer around every read and write cost more than the
+  // request's own work. Between a request and its response, the handler's deadlines apply.
+  SessionHandle handle{&socket, true, Clock::time_point::max()};
+  auto arm = [&handle](std::chrono::milliseconds timeout) {
+    handle.deadline = Clock::now() + timeout;
+  };
   worker.sessions.push_front(&handle);
   struct Unregister {
     Worker& w;
@@ -285,7 +310,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
       handle.idle = true;
       if (worker.draining)
         break;
-      stream.expires_after(limits.idle_timeout);
+      arm(limits.idle_timeout);
       auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(8192),
                                                           asio::as_tuple(asio::use_awaitable));
       if (read_ec)
@@ -297,7 +322,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_total));
     parser.body_limit(limits.max_body);
-    stream.expires_after(limits.request_timeout);
+    arm(limits.request_timeout);
     // The raw header block is looked at once before Beast parses it, because Beast unfolds
     // obs-fold silently. Past the size limit, Beast's own parse answers 431.
     bool folded = false;
@@ -338,7 +363,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
       }
     }
     if (head_ec || early_status != 0) {
-      if (early_status != 0 && stream.socket().is_open()) {
+      if (early_status != 0 && stream.is_open()) {
         auto error = Response::error(early_status, "bad_request",
                                      early_status == 431   ? "request headers too large"
                                      : early_status == 413 ? "request body too large"
@@ -347,7 +372,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
         HeadOptions head;
         head.keep_alive = false;
         head.cors_origin = cors_origin;
-        stream.expires_after(limits.write_timeout);
+        arm(limits.write_timeout);
         co_await asio::async_write(stream, response_buffers(head_buffer, error, head),
                                    asio::as_tuple(asio::use_awaitable));
         if (ctx.unmatched != nullptr)
@@ -356,6 +381,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
       break;
     }
 
+    handle.deadline = Clock::time_point::max();
     const auto started = Clock::now();
     const BeastRequest& msg = parser.get();
     request_id.clear();
@@ -383,7 +409,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (series != nullptr)
       series->observe(status, seconds);
-    stream.expires_after(limits.write_timeout);
+    arm(limits.write_timeout);
     auto [write_ec, written] = co_await asio::async_write(
         stream, response_buffers(head_buffer, response, head), asio::as_tuple(asio::use_awaitable));
     if (log_enabled(LogLevel::kDebug)) {
@@ -396,9 +422,9 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     if (write_ec || !head.keep_alive)
       break;
   }
-  if (stream.socket().is_open()) {
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream.socket().close(ec);
+  if (stream.is_open()) {
+    stream.shutdown(tcp::socket::shutdown_send, ec);
+    stream.close(ec);
   }
 }
 

@@ -7,7 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
 #include <list>
 #include <memory>
 #include <unordered_map>
@@ -18,9 +18,13 @@
 
 namespace mysfits::core::detail {
 
+using Clock = std::chrono::steady_clock;
+
 struct SessionHandle {
-  boost::beast::tcp_stream* stream = nullptr;
+  boost::asio::ip::tcp::socket* socket = nullptr;
   bool idle = true;  // waiting for the first byte of a request
+  // When the current read or write must be over; the sweeper closes the socket past it.
+  Clock::time_point deadline = Clock::time_point::max();
 };
 
 // One thread's io_context and the connections it owns. `sessions` and `draining` are touched
@@ -28,9 +32,11 @@ struct SessionHandle {
 struct Worker {
   explicit Worker(int i) : index(i), io(1) {}
   int index;
-  boost::asio::io_context io;
   bool draining = false;
   std::list<SessionHandle*> sessions;
+  // Declared last, so destroyed first: sessions still open after a drain timeout are coroutine
+  // frames owned by io, and unregister themselves from `sessions` as they are destroyed.
+  boost::asio::io_context io;
 
   // Stop taking new requests on kept-alive connections: idle ones close now, busy ones after
   // their current response.
@@ -48,6 +54,11 @@ struct SessionContext {
   std::unordered_map<const Router::Route*, Metrics::RequestSeries*> series;
   Metrics::RequestSeries* unmatched = nullptr;
 };
+
+// Closes the connections of `worker` whose deadline passed, checking every `interval` (so a
+// timeout fires up to one interval late). Runs until the worker's io_context stops.
+boost::asio::awaitable<void> run_deadline_sweeper(Worker& worker,
+                                                  std::chrono::milliseconds interval);
 
 boost::asio::awaitable<void> run_session(Worker& worker, boost::asio::ip::tcp::socket socket,
                                          std::shared_ptr<const SessionContext> context);
