@@ -22,7 +22,8 @@ class MirrorTable;
 // Reads never touch SQLite: get and list are served from a mirror of the table in memory
 // (MirrorTable: a dozen rows, loaded at open), without a lock. Opening a SQLite read
 // transaction took fcntl locks on the WAL index and SQLite's global mutexes on every read,
-// which the two server threads contended on: about half of a read's 20 us of CPU.
+// which the two server threads contended on: a GET's CPU went from about 19 to 15 us, a full
+// list's from 29 to 18 (docs/decisions/0005-sqlite-read-mirror.md).
 //
 // Writes go to SQLite as before and then into the mirror. To see writes made by other
 // processes on the same file (`mysfits up --replicas 2`, `mysfits seed` against a served
