@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <mutex>
 #include <utility>
 
 namespace mysfits::store {
@@ -24,6 +25,15 @@ constexpr std::chrono::milliseconds kBusyTimeout{5'000};
 constexpr const char* kConnectionSettings =
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = NORMAL;";
+
+// SQLite counts every allocation of every connection under one global mutex, for statistics
+// we never read (sqlite3_memory_used, the soft heap limit). The setting only takes before
+// SQLite initialises, hence once, before our first open; if something else in the process
+// initialised SQLite first, the call fails harmlessly and the statistics stay on.
+void disable_memory_statistics_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
 
 }  // namespace
 
@@ -74,6 +84,7 @@ std::int64_t StatementRun::integer(int column) const {
 
 core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path,
                                                                        Mode mode) {
+  disable_memory_statistics_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == Mode::kCreate)
     flags |= SQLITE_OPEN_CREATE;

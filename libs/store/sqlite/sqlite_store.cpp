@@ -2,10 +2,10 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
+#include "store/sqlite/mirror_table.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_schema.hpp"
 
@@ -14,10 +14,8 @@ namespace mysfits::store {
 // A thread's connection and its statements, prepared once and reused for every call.
 struct SqliteStore::ThreadConnection {
   std::unique_ptr<SqliteConnection> conn;
-  SqliteStatement list_all;
-  SqliteStatement list_good_evil;
-  SqliteStatement list_law_chaos;
-  SqliteStatement get;
+  SqliteStatement load;
+  SqliteStatement counts;
   SqliteStatement like;
   SqliteStatement adopt;
   SqliteStatement exists;
@@ -35,11 +33,6 @@ struct CacheEntry {
   void* connection;
 };
 thread_local std::vector<CacheEntry> t_connections;
-
-std::string select_where(const char* condition) {
-  return std::string("SELECT ") + kMysfitColumns + " FROM mysfits " + condition +
-         " ORDER BY name, id";
-}
 
 Mysfit row_to_mysfit(const StatementRun& row) {
   Mysfit m;
@@ -61,10 +54,21 @@ core::Error not_found(const std::string& id) {
   return {core::Errc::kNotFound, "no mysfit with id " + id};
 }
 
+// Seeding adds rows: announced like any write of ours, so that running stores load them.
+core::Result<SeedReport> ensure_schema_announced(SqliteConnection& conn, SeedPolicy policy,
+                                                 ChangeBeacon& beacon) {
+  auto report = ensure_schema(conn, policy);
+  if (report && (report->added > 0 || policy == SeedPolicy::kAddMissing))
+    beacon.bump();
+  return report;
+}
+
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path)
-    : path_(std::move(path)), instance_id_(g_next_instance_id.fetch_add(1)) {}
+SqliteStore::SqliteStore(std::string path, ChangeBeacon beacon)
+    : path_(std::move(path)),
+      instance_id_(g_next_instance_id.fetch_add(1)),
+      beacon_(std::move(beacon)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -72,12 +76,22 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   auto setup = SqliteConnection::open(path, SqliteConnection::Mode::kCreate);
   if (!setup)
     return setup.error();
-  if (auto schema = ensure_schema(*setup.value(), SeedPolicy::kFirstStartOnly); !schema)
+  auto beacon = ChangeBeacon::open(path);
+  if (!beacon)
+    return beacon.error();
+  auto schema = ensure_schema_announced(*setup.value(), SeedPolicy::kFirstStartOnly, *beacon);
+  if (!schema)
     return schema.error();
-  std::unique_ptr<SqliteStore> store(new SqliteStore(path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(beacon.value())));
   // Fail at start, not on the first request, when the file cannot serve our statements.
-  if (auto conn = store->connection(); !conn)
+  auto conn = store->connection();
+  if (!conn)
     return conn.error();
+  {
+    std::lock_guard lock(store->write_mutex_);
+    if (auto loaded = store->refresh_locked(*conn.value()); !loaded)
+      return loaded.error();
+  }
   return store;
 }
 
@@ -92,10 +106,8 @@ core::Result<SqliteStore::ThreadConnection*> SqliteStore::connection() {
   auto tc = std::make_unique<ThreadConnection>();
   tc->conn = std::move(conn.value());
   const std::pair<SqliteStatement*, std::string> statements[] = {
-      {&tc->list_all, select_where("")},
-      {&tc->list_good_evil, select_where("WHERE good_evil = ?1")},
-      {&tc->list_law_chaos, select_where("WHERE law_chaos = ?1")},
-      {&tc->get, std::string("SELECT ") + kMysfitColumns + " FROM mysfits WHERE id = ?1"},
+      {&tc->load, std::string("SELECT ") + kMysfitColumns + " FROM mysfits ORDER BY name, id"},
+      {&tc->counts, "SELECT id, likes, adopted FROM mysfits"},
       {&tc->like, "UPDATE mysfits SET likes = likes + 1 WHERE id = ?1 RETURNING likes"},
       {&tc->adopt, "UPDATE mysfits SET adopted = 1 WHERE id = ?1 AND adopted = 0"},
       {&tc->exists, "SELECT 1 FROM mysfits WHERE id = ?1"},
@@ -116,38 +128,85 @@ core::Result<SqliteStore::ThreadConnection*> SqliteStore::connection() {
   return raw;
 }
 
-core::Result<std::vector<Mysfit>> SqliteStore::do_list(const std::optional<Filter>& filter) {
+core::Result<core::Unit> SqliteStore::sync() {
+  if (beacon_.load() == synced_.load(std::memory_order_acquire))
+    return core::Unit{};
   auto tc = connection();
   if (!tc)
     return tc.error();
-  const SqliteStatement* stmt = &tc.value()->list_all;
-  if (filter)
-    stmt = filter->field == FilterField::kGoodEvil ? &tc.value()->list_good_evil
-                                                   : &tc.value()->list_law_chaos;
-  StatementRun run(*stmt);
-  if (filter)
-    run.bind(1, filter->value);
-  std::vector<Mysfit> out;
+  std::lock_guard lock(write_mutex_);
+  if (beacon_.load() == synced_.load(std::memory_order_relaxed))
+    return core::Unit{};  // another thread refreshed while we waited
+  return refresh_locked(*tc.value());
+}
+
+core::Result<core::Unit> SqliteStore::refresh_locked(ThreadConnection& tc) {
+  // Loaded before SQLite is read: a commit that this read's snapshot misses is announced after
+  // this load, so the beacon will have moved past `seen` and the next read refreshes again.
+  const std::uint64_t seen = beacon_.load();
+  MirrorTable* table = table_.load(std::memory_order_relaxed);
+  // Usually only counts changed: one cheap scan of the primary key. Counts stored before a
+  // mismatch is found are committed values too, so a reader may see them early, never wrongly.
+  bool same_rows = table != nullptr;
+  if (same_rows) {
+    StatementRun run(tc.counts);
+    std::size_t rows = 0;
+    int rc = SQLITE_DONE;
+    while (same_rows && (rc = run.step()) == SQLITE_ROW) {
+      MirrorTable::Row* row = table->find(run.text(0));
+      same_rows = row != nullptr;
+      if (row != nullptr) {
+        row->likes.store(run.integer(1), std::memory_order_release);
+        row->adopted.store(run.integer(2) != 0, std::memory_order_release);
+        ++rows;
+      }
+    }
+    if (same_rows && rc != SQLITE_DONE)
+      return tc.conn->error_for(rc, "refresh");
+    same_rows = same_rows && rows == table->size();
+  }
+  if (!same_rows) {
+    auto rows = load_rows(tc);
+    if (!rows)
+      return rows.error();
+    tables_.push_back(std::make_unique<MirrorTable>(std::move(rows.value())));
+    table_.store(tables_.back().get(), std::memory_order_release);
+  }
+  synced_.store(seen, std::memory_order_release);
+  return core::Unit{};
+}
+
+core::Result<std::vector<Mysfit>> SqliteStore::load_rows(ThreadConnection& tc) {
+  StatementRun run(tc.load);
+  std::vector<Mysfit> rows;
   int rc;
   while ((rc = run.step()) == SQLITE_ROW)
-    out.push_back(row_to_mysfit(run));
+    rows.push_back(row_to_mysfit(run));
   if (rc != SQLITE_DONE)
-    return tc.value()->conn->error_for(rc, "list");
-  return out;
+    return tc.conn->error_for(rc, "load");
+  return rows;
+}
+
+void SqliteStore::announce_locked(bool mirrored) {
+  const std::uint64_t before = beacon_.bump();
+  // Nobody else announced anything since our last sync, and our own change is in the mirror:
+  // it is still in sync. Otherwise the next read refreshes.
+  if (mirrored && before == synced_.load(std::memory_order_relaxed))
+    synced_.store(before + 1, std::memory_order_release);
+}
+
+core::Result<std::vector<Mysfit>> SqliteStore::do_list(const std::optional<Filter>& filter) {
+  if (auto synced = sync(); !synced)
+    return synced.error();
+  return table_.load(std::memory_order_acquire)->list(filter);
 }
 
 core::Result<Mysfit> SqliteStore::do_get(const std::string& id) {
-  auto tc = connection();
-  if (!tc)
-    return tc.error();
-  StatementRun run(tc.value()->get);
-  run.bind(1, id);
-  int rc = run.step();
-  if (rc == SQLITE_ROW)
-    return row_to_mysfit(run);
-  if (rc == SQLITE_DONE)
-    return not_found(id);
-  return tc.value()->conn->error_for(rc, "get");
+  if (auto synced = sync(); !synced)
+    return synced.error();
+  if (const MirrorTable::Row* row = table_.load(std::memory_order_acquire)->find(id))
+    return MirrorTable::snapshot(*row);
+  return not_found(id);
 }
 
 core::Result<std::int64_t> SqliteStore::do_like(const std::string& id) {
@@ -168,6 +227,12 @@ core::Result<std::int64_t> SqliteStore::do_like(const std::string& id) {
   rc = run.step();
   if (rc != SQLITE_DONE)
     return tc.value()->conn->error_for(rc, "like commit");
+  // A row added by another process since our last refresh is not in the mirror yet; the
+  // refresh that announce_locked then leaves to the next read brings it in, count included.
+  MirrorTable::Row* row = table_.load(std::memory_order_relaxed)->find(id);
+  if (row != nullptr)
+    row->likes.store(likes, std::memory_order_release);
+  announce_locked(row != nullptr);
   return likes;
 }
 
@@ -182,16 +247,26 @@ core::Result<core::Unit> SqliteStore::do_adopt(const std::string& id) {
     int rc = run.step();
     if (rc != SQLITE_DONE)
       return tc.value()->conn->error_for(rc, "adopt");
-    if (tc.value()->conn->changes() == 1)
+    if (tc.value()->conn->changes() == 1) {
+      MirrorTable::Row* row = table_.load(std::memory_order_relaxed)->find(id);
+      if (row != nullptr)
+        row->adopted.store(true, std::memory_order_release);
+      announce_locked(row != nullptr);
       return core::Unit{};
+    }
   }
   // Nothing changed: either the mysfit is already adopted or there is no such mysfit. Under the
   // write lock nobody can create or adopt it in between, so the answer is exact.
   StatementRun run(tc.value()->exists);
   run.bind(1, id);
   int rc = run.step();
-  if (rc == SQLITE_ROW)
+  if (rc == SQLITE_ROW) {
+    // Another process adopted it and may not have announced it yet; after telling the caller
+    // it is adopted, this store must not show it as free. Adoptions are never undone.
+    if (MirrorTable::Row* row = table_.load(std::memory_order_relaxed)->find(id))
+      row->adopted.store(true, std::memory_order_release);
     return core::Error{core::Errc::kConflict, "mysfit " + id + " is already adopted"};
+  }
   if (rc == SQLITE_DONE)
     return not_found(id);
   return tc.value()->conn->error_for(rc, "adopt");
@@ -232,7 +307,10 @@ core::Result<SeedReport> seed_sqlite(const std::string& path) {
   auto conn = SqliteConnection::open(path, SqliteConnection::Mode::kCreate);
   if (!conn)
     return conn.error();
-  return ensure_schema(*conn.value(), SeedPolicy::kAddMissing);
+  auto beacon = ChangeBeacon::open(path);
+  if (!beacon)
+    return beacon.error();
+  return ensure_schema_announced(*conn.value(), SeedPolicy::kAddMissing, *beacon);
 }
 
 }  // namespace mysfits::store

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,65 +9,14 @@
 #include <set>
 #include <thread>
 
+#include "store/sqlite/sqlite_test_fixture.hpp"
+
 namespace mysfits::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards.
-class SqliteStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           ("mysfits-sqlite-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "mysfits.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::unique_ptr<SqliteStore> open() {
-    auto store = SqliteStore::open(path_);
-    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
-    return store.ok() ? std::move(store.value()) : nullptr;
-  }
-
-  // Runs SQL on a separate raw connection, as another tool would.
-  void raw_exec(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-    sqlite3_free(err);
-    sqlite3_close(db);
-  }
-
-  fs::path dir_;
-  std::string path_;
-};
-
-// The store completes inline; these run a call and hand back its result.
-template <class T, class Call>
-core::Result<T> sync(Call call) {
-  std::optional<core::Result<T>> out;
-  call([&](core::Result<T> r) { out.emplace(std::move(r)); });
-  EXPECT_TRUE(out.has_value()) << "callback did not run inline";
-  return out ? std::move(*out) : core::Result<T>(core::Error{});
-}
-
-core::Result<std::vector<Mysfit>> list(Store& s, std::optional<Filter> f = std::nullopt) {
-  return sync<std::vector<Mysfit>>([&](auto cb) { s.list(f, cb); });
-}
-core::Result<Mysfit> get(Store& s, const std::string& id) {
-  return sync<Mysfit>([&](auto cb) { s.get(id, cb); });
-}
-core::Result<std::int64_t> like(Store& s, const std::string& id) {
-  return sync<std::int64_t>([&](auto cb) { s.like(id, cb); });
-}
-core::Result<core::Unit> adopt(Store& s, const std::string& id) {
-  return sync<core::Unit>([&](auto cb) { s.adopt(id, cb); });
-}
+using SqliteStoreTest = SqliteFileTest;
 
 const std::string& first_id() {
   return catalog().front().id;
