@@ -11,6 +11,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <random>
 
 #include "core/logging.hpp"
@@ -57,23 +59,59 @@ std::uint16_t Request::remote_port() const {
 namespace detail {
 namespace {
 
-// Hands an async handler's response back to the waiting connection, always through post():
-// a store that completes inline must not resume the connection inside its own initiation.
-template <class Handler>
-class HandlerSink final : public Responder::Sink {
+// Where an async handler's response meets the waiting connection. A handler that answers
+// before it returns (an embedded store) leaves the response here and the connection carries on
+// without suspending; a later answer, from any thread, resumes the connection through post().
+struct AsyncReply {
+  class Waiter {
+   public:
+    virtual ~Waiter() = default;
+    virtual void resume(Response response) = 0;
+  };
+
+  std::mutex mutex;
+  std::optional<Response> response;  // answered, nobody waiting yet
+  std::unique_ptr<Waiter> waiter;    // the connection waits
+};
+
+template <class Completion>
+class PostingWaiter final : public AsyncReply::Waiter {
  public:
-  HandlerSink(Handler handler, asio::any_io_executor executor)
-      : handler_(std::move(handler)), executor_(std::move(executor)) {}
-  void complete(Response response) override {
-    asio::post(executor_, [h = std::move(handler_), r = std::move(response)]() mutable {
-      std::move(h)(std::move(r));
+  PostingWaiter(Completion completion, asio::any_io_executor executor)
+      : completion_(std::move(completion)), executor_(std::move(executor)) {}
+  void resume(Response response) override {
+    asio::post(executor_, [c = std::move(completion_), r = std::move(response)]() mutable {
+      std::move(c)(std::move(r));
     });
   }
 
  private:
-  Handler handler_;
+  Completion completion_;
   asio::any_io_executor executor_;
 };
+
+class ReplySink final : public Responder::Sink {
+ public:
+  explicit ReplySink(std::shared_ptr<AsyncReply> reply) : reply_(std::move(reply)) {}
+  void complete(Response response) override {
+    std::unique_lock lock(reply_->mutex);
+    if (!reply_->waiter) {
+      reply_->response = std::move(response);
+      return;
+    }
+    auto waiter = std::move(reply_->waiter);
+    lock.unlock();
+    waiter->resume(std::move(response));
+  }
+
+ private:
+  std::shared_ptr<AsyncReply> reply_;
+};
+
+std::optional<Response> take_response(AsyncReply& reply) {
+  std::lock_guard lock(reply.mutex);
+  return std::exchange(reply.response, std::nullopt);
+}
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128)
@@ -182,16 +220,28 @@ Response preflight(const BeastRequest& msg, const std::string& allow) {
 }
 
 asio::awaitable<Response> call_async(const AsyncHandler& handler, const Request& request) {
+  auto reply = std::make_shared<AsyncReply>();
+  try {
+    handler(request, Responder(std::make_unique<ReplySink>(reply)));
+  } catch (const std::exception& e) {
+    log_error("handler_failed", {{"error", e.what()}, {"request_id", request.request_id()}});
+  }
+  if (auto answered = take_response(*reply))
+    co_return std::move(*answered);
   auto executor = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
-      [&](auto completion) {
-        using Sink = HandlerSink<decltype(completion)>;
-        Responder responder(std::make_unique<Sink>(std::move(completion), executor));
-        try {
-          handler(request, std::move(responder));
-        } catch (const std::exception& e) {
-          log_error("handler_failed", {{"error", e.what()}, {"request_id", request.request_id()}});
+      [&reply, &executor](auto completion) {
+        using Waiter = PostingWaiter<decltype(completion)>;
+        std::unique_lock lock(reply->mutex);
+        auto waiter = std::make_unique<Waiter>(std::move(completion), executor);
+        if (!reply->response) {
+          reply->waiter = std::move(waiter);
+          return;
         }
+        // Answered from another thread between the check above and now.
+        auto answered = std::exchange(reply->response, std::nullopt);
+        lock.unlock();
+        waiter->resume(std::move(*answered));
       },
       asio::use_awaitable);
 }
