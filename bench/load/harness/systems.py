@@ -62,11 +62,16 @@ def service_env(port, **extra):
     return env
 
 
-def monolith(binaries, work_dir, name="monolith"):
+def threads_env(threads):
+    """THREADS for a service: None keeps its default (one worker thread per core)."""
+    return {} if threads is None else {"THREADS": str(threads)}
+
+
+def monolith(binaries, work_dir, name="monolith", threads=None):
     port = free_port()
     db = os.path.join(work_dir, f"{name}.db")
     service = Service(name, [binaries.path("mysfits-monolith")], work_dir,
-                      env=service_env(port, MYSFITS_DB=db))
+                      env=service_env(port, MYSFITS_DB=db, **threads_env(threads)))
     return service, port
 
 
@@ -78,11 +83,11 @@ def split_service(binaries, work_dir, kind, monolith_port):
     return service, port
 
 
-def gateway(binaries, work_dir, name, ingress_file, upstreams):
+def gateway(binaries, work_dir, name, ingress_file, upstreams, threads=None):
     """mysfits-gateway with one Ingress file; upstreams maps Service:port names to local ports."""
     port = free_port()
     argv = [binaries.path("mysfits-gateway"), "--ingress", ingress_file]
     for backend, upstream_port in upstreams.items():
         argv += ["--upstream", f"{backend}=127.0.0.1:{upstream_port}"]
-    service = Service(name, argv, work_dir, env=service_env(port))
+    service = Service(name, argv, work_dir, env=service_env(port, **threads_env(threads)))
     return service, port

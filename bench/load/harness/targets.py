@@ -19,9 +19,9 @@ def best_of(results, prefix):
 
 def peer_of(entry, results):
     """The peer an entry's ratio is taken against, or None."""
-    if entry["key"] in ("monolith-profile", "monolith-list"):
+    if entry["key"].startswith(("monolith-profile", "monolith-list")):
         return best_of(results, "nginx-fixed-")
-    if entry["key"] == "gateway-proxy":
+    if entry["key"].startswith("gateway-proxy"):
         return best_of(results, "nginx-proxy-")
     return None
 
@@ -35,26 +35,28 @@ def _verdict(ok):
 
 
 def _read_target(results, key, what):
-    entry, peer = by_key(results).get(key), best_of(results, "nginx-fixed-")
+    """key: the scenario's prefix; its best thread count counts, as nginx's best worker count."""
+    entry, peer = best_of(results, key), best_of(results, "nginx-fixed-")
     name = f"Monolith `{what}`: >= 0.6x nginx's fixed response, p99 < 2 ms"
     if not entry or not peer:
         return {"target": name, "status": "not measured", "detail": "scenario did not run"}
     ratio = entry["result"]["rps"] / peer["result"]["rps"]
     p99 = _ms(entry["result"]["p99_us"])
     return {"target": name, "status": _verdict(ratio >= 0.6 and p99 < 2.0),
-            "detail": f"{ratio:.2f}x {peer['label']}, p99 {p99:.2f} ms"}
+            "detail": f"{ratio:.2f}x {peer['label']} ({entry['label']}), p99 {p99:.2f} ms"}
 
 
 def _gateway_target(results):
     name = "Gateway with the like-stage Ingress: >= nginx proxying the same routes (best worker " \
            "count) in req/s, p99 no worse"
-    entry, peer = by_key(results).get("gateway-proxy"), best_of(results, "nginx-proxy-")
+    entry, peer = best_of(results, "gateway-proxy"), best_of(results, "nginx-proxy-")
     if not entry or not peer:
         return {"target": name, "status": "not measured", "detail": "scenario did not run"}
     ratio = entry["result"]["rps"] / peer["result"]["rps"]
     p99, peer_p99 = _ms(entry["result"]["p99_us"]), _ms(peer["result"]["p99_us"])
     return {"target": name, "status": _verdict(ratio >= 1.0 and p99 <= peer_p99),
-            "detail": f"{ratio:.2f}x {peer['label']}, p99 {p99:.2f} ms vs {peer_p99:.2f} ms"}
+            "detail": f"{ratio:.2f}x {peer['label']} ({entry['label']}), p99 {p99:.2f} ms vs "
+                      f"{peer_p99:.2f} ms"}
 
 
 def _seed_like_target(results):
