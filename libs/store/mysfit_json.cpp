@@ -107,7 +107,7 @@ std::string encode_summary(const Mysfit& m) {
   return out;
 }
 
-std::string encode_profile(const Mysfit& m) {
+std::string encode_profile_prefix(const Mysfit& m) {
   std::string out;
   out.reserve(kProfileOverhead + summary_size_hint(m) + m.description.size() +
               m.profile_image_uri.size());
@@ -118,9 +118,18 @@ std::string encode_profile(const Mysfit& m) {
   append_json_string(out, m.description);
   out.append(kProfileKey);
   append_json_string(out, m.profile_image_uri);
+  return out;
+}
+
+void append_profile_counts(std::string& out, std::int64_t likes, bool adopted) {
   out.append(kLikesKey);
-  append_int(out, m.likes);
-  out.append(m.adopted ? kAdoptedTrue : kAdoptedFalse);
+  append_int(out, likes);
+  out.append(adopted ? kAdoptedTrue : kAdoptedFalse);
+}
+
+std::string encode_profile(const Mysfit& m) {
+  std::string out = encode_profile_prefix(m);
+  append_profile_counts(out, m.likes, m.adopted);
   return out;
 }
 

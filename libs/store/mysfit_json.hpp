@@ -18,6 +18,11 @@ namespace mysfits::store {
 
 std::string encode_summary(const Mysfit& m);
 std::string encode_profile(const Mysfit& m);
+// A profile in two parts, for a store that keeps the fields that never change encoded:
+// encode_profile(m) == encode_profile_prefix(m) + likes and adopted appended by
+// append_profile_counts.
+std::string encode_profile_prefix(const Mysfit& m);
+void append_profile_counts(std::string& out, std::int64_t likes, bool adopted);
 // {"mysfits": [Summary...]} in the order given.
 std::string encode_list(const std::vector<Mysfit>& mysfits);
 // {"Update": "Success", "likes": N}

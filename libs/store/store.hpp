@@ -30,6 +30,12 @@ class Store {
   virtual void adopt(const std::string& id, Callback<core::Unit> done) = 0;
   // Cheap round trip for readiness.
   virtual void ping(Callback<core::Unit> done) = 0;
+
+  // The API's JSON bodies of list() and get() (mysfit_json.hpp). These defaults encode what
+  // list() and get() return; a store that keeps its rows in memory overrides them to serve
+  // bodies it keeps encoded.
+  virtual void list_json(std::optional<Filter> filter, Callback<std::string> done);
+  virtual void profile_json(const std::string& id, Callback<std::string> done);
 };
 
 }  // namespace mysfits::store

@@ -1,5 +1,6 @@
 #include "services/monolith/mysfit_api.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -37,7 +38,7 @@ template <class T, class Encode>
 store::Callback<T> reply(const core::Request& request, Responder responder, Encode encode) {
   auto shared = std::make_shared<Responder>(std::move(responder));
   return [shared, encode, request_id = std::string(request.request_id())](core::Result<T> r) {
-    shared->send(r.ok() ? Response::json(200, encode(r.value()))
+    shared->send(r.ok() ? Response::json(200, encode(std::move(r.value())))
                         : store_failure(r.error(), request_id));
   };
 }
@@ -76,16 +77,16 @@ void MysfitApi::list(const core::Request& request, Responder responder) {
     responder.send(Response::from_error(filter.error()));
     return;
   }
-  store_.list(std::move(filter.value()),
-              reply<std::vector<store::Mysfit>>(request, std::move(responder), store::encode_list));
+  store_.list_json(std::move(filter.value()),
+                   reply<std::string>(request, std::move(responder), std::identity{}));
 }
 
 void MysfitApi::get(const core::Request& request, Responder responder) {
   std::string_view id = valid_id(request, responder);
   if (id.empty())
     return;
-  store_.get(std::string(id),
-             reply<store::Mysfit>(request, std::move(responder), store::encode_profile));
+  store_.profile_json(std::string(id),
+                      reply<std::string>(request, std::move(responder), std::identity{}));
 }
 
 void MysfitApi::like(const core::Request& request, Responder responder) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "store/mysfit_json.hpp"
+
 namespace mysfits::store {
 
 MirrorTable::MirrorTable(std::vector<Mysfit> rows)
@@ -13,11 +15,24 @@ MirrorTable::MirrorTable(std::vector<Mysfit> rows)
     rows_[i].likes.store(rows[i].likes, std::memory_order_relaxed);
     rows_[i].adopted.store(rows[i].adopted, std::memory_order_relaxed);
     rows_[i].fields = std::move(rows[i]);
+    rows_[i].profile_prefix = encode_profile_prefix(rows_[i].fields);
   }
   std::iota(by_id_.begin(), by_id_.end(), std::size_t{0});
   std::sort(by_id_.begin(), by_id_.end(), [this](std::size_t a, std::size_t b) {
     return rows_[a].fields.id < rows_[b].fields.id;
   });
+  all_json_ = encode_list(list(std::nullopt));
+  none_json_ = encode_list({});
+  for (std::size_t i = 0; i < size_; ++i) {
+    for (auto field : {FilterField::kGoodEvil, FilterField::kLawChaos}) {
+      const Mysfit& m = rows_[i].fields;
+      const std::string& value = field == FilterField::kGoodEvil ? m.good_evil : m.law_chaos;
+      auto& bodies = field == FilterField::kGoodEvil ? good_evil_json_ : law_chaos_json_;
+      if (std::none_of(bodies.begin(), bodies.end(),
+                       [&](const auto& b) { return b.first == value; }))
+        bodies.emplace_back(value, encode_list(list(Filter{field, value})));
+    }
+  }
 }
 
 MirrorTable::Row* MirrorTable::find(std::string_view id) const {
@@ -50,6 +65,26 @@ std::vector<Mysfit> MirrorTable::list(const std::optional<Filter>& filter) const
     out.push_back(snapshot(row));
   }
   return out;
+}
+
+std::string MirrorTable::profile_json(const Row& row) {
+  std::string out;
+  out.reserve(row.profile_prefix.size() + 48);
+  out.append(row.profile_prefix);
+  append_profile_counts(out, row.likes.load(std::memory_order_acquire),
+                        row.adopted.load(std::memory_order_acquire));
+  return out;
+}
+
+const std::string& MirrorTable::list_json(const std::optional<Filter>& filter) const {
+  if (!filter)
+    return all_json_;
+  const auto& bodies = filter->field == FilterField::kGoodEvil ? good_evil_json_ : law_chaos_json_;
+  for (const auto& [value, body] : bodies) {
+    if (value == filter->value)
+      return body;
+  }
+  return none_json_;
 }
 
 }  // namespace mysfits::store

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/mysfit.hpp"
@@ -23,7 +25,8 @@ namespace mysfits::store {
 class MirrorTable {
  public:
   struct Row {
-    Mysfit fields;  // likes and adopted in here are unused: see the atomics
+    Mysfit fields;               // likes and adopted in here are unused: see the atomics
+    std::string profile_prefix;  // encode_profile_prefix(fields)
     std::atomic<std::int64_t> likes{0};
     std::atomic<bool> adopted{false};
   };
@@ -44,10 +47,20 @@ class MirrorTable {
   // same byte-wise equality as SQLite's default BINARY collation).
   std::vector<Mysfit> list(const std::optional<Filter>& filter) const;
 
+  // The API's bodies, as encode_profile(snapshot(row)) and encode_list(list(filter)) would
+  // write them. A list body holds no counts, so every one is encoded once, when the table is
+  // built; a profile appends the row's current counts to its encoded prefix.
+  static std::string profile_json(const Row& row);
+  const std::string& list_json(const std::optional<Filter>& filter) const;
+
  private:
   std::unique_ptr<Row[]> rows_;  // atomics cannot move, so no vector
   std::size_t size_;
   std::vector<std::size_t> by_id_;  // indexes into rows_, sorted by id
+  std::string all_json_;
+  std::string none_json_;                                            // a filter value no row has
+  std::vector<std::pair<std::string, std::string>> good_evil_json_;  // value, body
+  std::vector<std::pair<std::string, std::string>> law_chaos_json_;
 };
 
 }  // namespace mysfits::store

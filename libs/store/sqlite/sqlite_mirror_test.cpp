@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/mysfit_json.hpp"
 #include "store/sqlite/sqlite_test_fixture.hpp"
 
 namespace mysfits::store {
@@ -225,6 +226,43 @@ TEST_F(SqliteMirrorTest, FilteredListsAfterLikesMatchWhatSqliteSays) {
         << value;
   }
   EXPECT_EQ(counts_of(*list(*b)), sql_counts(path_));
+}
+
+// The API serves the stored bodies; they must be byte for byte what encoding the reads gives.
+TEST_F(SqliteMirrorTest, JsonBodiesAreExactlyTheEncodedReads) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  const auto& all = catalog();
+  ASSERT_TRUE(like(*a, all[0].id).ok());
+  ASSERT_TRUE(like(*b, all[0].id).ok());
+  ASSERT_TRUE(like(*b, all[5].id).ok());
+  ASSERT_TRUE(adopt(*b, all[7].id).ok());
+  for (const Mysfit& m : all) {
+    auto body = sync<std::string>([&](auto done) { a->profile_json(m.id, done); });
+    auto read = get(*a, m.id);
+    ASSERT_TRUE(body.ok() && read.ok()) << m.id;
+    EXPECT_EQ(*body, encode_profile(*read)) << m.id;
+  }
+  EXPECT_NE(sync<std::string>([&](auto done) {
+              a->profile_json(all[7].id, done);
+            })->find("\"adopted\":true"),
+            std::string::npos);
+  auto missing = sync<std::string>([&](auto done) { a->profile_json("no-such-mysfit", done); });
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, core::Errc::kNotFound);
+
+  std::vector<std::optional<Filter>> filters = {std::nullopt};
+  for (const char* value : {"Good", "Neutral", "Evil", "evil", ""})
+    filters.push_back(Filter{FilterField::kGoodEvil, value});
+  for (const char* value : {"Lawful", "Neutral", "Chaotic", "Nope"})
+    filters.push_back(Filter{FilterField::kLawChaos, value});
+  for (const auto& filter : filters) {
+    auto body = sync<std::string>([&](auto done) { b->list_json(filter, done); });
+    auto read = list(*b, filter);
+    ASSERT_TRUE(body.ok() && read.ok());
+    EXPECT_EQ(*body, encode_list(*read)) << (filter ? filter->value : "no filter");
+  }
 }
 
 TEST_F(SqliteMirrorTest, OpenAndSeedFailClearlyWhenTheChangeBeaconCannotBeCreated) {

@@ -291,6 +291,25 @@ void SqliteStore::get(const std::string& id, Callback<Mysfit> done) {
   done(do_get(id));
 }
 
+void SqliteStore::list_json(std::optional<Filter> filter, Callback<std::string> done) {
+  if (auto synced = sync(); !synced) {
+    done(synced.error());
+    return;
+  }
+  done(table_.load(std::memory_order_acquire)->list_json(filter));
+}
+
+void SqliteStore::profile_json(const std::string& id, Callback<std::string> done) {
+  if (auto synced = sync(); !synced) {
+    done(synced.error());
+    return;
+  }
+  if (const MirrorTable::Row* row = table_.load(std::memory_order_acquire)->find(id))
+    done(MirrorTable::profile_json(*row));
+  else
+    done(not_found(id));
+}
+
 void SqliteStore::like(const std::string& id, Callback<std::int64_t> done) {
   done(do_like(id));
 }

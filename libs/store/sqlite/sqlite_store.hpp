@@ -63,6 +63,8 @@ class SqliteStore final : public Store {
   void like(const std::string& id, Callback<std::int64_t> done) override;
   void adopt(const std::string& id, Callback<core::Unit> done) override;
   void ping(Callback<core::Unit> done) override;
+  void list_json(std::optional<Filter> filter, Callback<std::string> done) override;
+  void profile_json(const std::string& id, Callback<std::string> done) override;
 
   const std::string& path() const { return path_; }
 
