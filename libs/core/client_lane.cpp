@@ -1,18 +1,17 @@
 #include "core/client_lane.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/verb.hpp>
-#include <cctype>
 #include <random>
 
+#include "core/ascii.hpp"
 #include "core/logging.hpp"
 
 namespace mysfits::core::detail {
-namespace {
 
-namespace http = boost::beast::http;
+namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
@@ -34,51 +33,39 @@ std::chrono::milliseconds backoff(std::chrono::milliseconds base, int attempt) {
   return std::chrono::milliseconds(jitter(rng));
 }
 
-detail::OutgoingMessage build_message(const ClientRequest& request, const Endpoint& endpoint) {
-  detail::OutgoingMessage message;
-  const auto verb = http::string_to_verb(request.method);
-  if (verb == http::verb::unknown) {
-    message.method_string(request.method);
-  } else {
-    message.method(verb);
-  }
-  message.target(request.target);
-  message.version(11);
-  message.set(http::field::host, endpoint.host_header());
-  for (const auto& [name, value] : request.headers) {
-    if (iequals(name, "host")) {
-      message.set(name, value);
-    } else {
-      message.insert(name, value);
-    }
-  }
-  message.body() = request.body;
-  message.prepare_payload();
-  return message;
-}
-
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
+// Owns everything one request needs until its callback runs; whatever operation is pending owns
+// the call, so an io_context torn down mid-request frees it with that operation.
+struct Call final : ExchangeOwner {
+  std::shared_ptr<Lane> lane;  // declared first: outlives the connection below
+  ClientRequest request;
+  ClientCallback done;
+  Clock::time_point deadline;
+  bool head = false;
+  bool replayable = false;
+  bool fresh_only = false;  // after a failed attempt: other pooled connections may be as stale
+  int attempt = 0;
+  std::unique_ptr<ClientConnection> connection;  // during an exchange
+  std::unique_ptr<asio::steady_timer> backoff;   // before a retry
+
+  void exchanged(OwnerPtr self, Exchange result) override {
+    auto& owner = *lane;
+    owner.exchanged(CallPtr(static_cast<Call*>(self.release())), std::move(result));
   }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+};
 
 void Lane::start(ClientRequest request, ClientCallback done) {
-  asio::co_spawn(io_, run(shared_from_this(), std::move(request), std::move(done)),
-                 [](const std::exception_ptr& e) {
-                   if (e) {
-                     std::rethrow_exception(e);  // a throwing callback surfaces from run()
-                   }
-                 });
+  const auto& options = shared_->options;
+  auto call = std::make_unique<Call>();
+  call->lane = shared_from_this();
+  const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
+  call->deadline = Clock::now() + timeout;
+  call->head = iequals(request.method, "HEAD");
+  call->replayable = request.idempotent.value_or(is_idempotent(request.method));
+  call->request = std::move(request);
+  call->done = std::move(done);
+  attempt(std::move(call));
 }
 
 void Lane::close() {
@@ -89,60 +76,95 @@ void Lane::close() {
   publish();
 }
 
-asio::awaitable<void> Lane::run(std::shared_ptr<Lane> self, ClientRequest request,
-                                ClientCallback done) {
-  auto result = co_await self->perform(request);
-  done(std::move(result));
-}
-
-asio::awaitable<Result<ClientResponse>> Lane::perform(const ClientRequest& request) {
-  const auto& options = shared_->options;
-  const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
-  const auto deadline = Clock::now() + timeout;
-  const auto message = build_message(request, shared_->endpoint);
-  const bool head = iequals(request.method, "HEAD");
-  const bool replayable = request.idempotent.value_or(is_idempotent(request.method));
-  bool fresh_only = false;
-  for (int attempt = 0;; ++attempt) {
-    auto checkout = co_await this->checkout(deadline, fresh_only);
-    Failure failure = std::move(checkout.failure);
-    bool pause = true;
-    if (checkout.connection) {
-      auto& connection = *checkout.connection;
-      const bool reused = connection.reused;
-      auto exchange =
-          co_await connection.exchange(message, head, deadline, options.max_response_body);
-      checkin(std::move(checkout.connection), exchange.reusable);
-      if (exchange.response) {
-        co_return std::move(*exchange.response);
-      }
-      failure.error = std::move(exchange.error);
-      failure.retry_safe =
-          !exchange.timed_out && (exchange.nothing_written || exchange.reset_unanswered ||
-                                  (reused && exchange.nothing_received && replayable));
-      // Other pooled connections may be just as stale; a fresh one needs no backoff. A fresh
-      // connection that failed is a struggling server: back off.
-      fresh_only = true;
-      pause = !reused;
-    }
-    if (!failure.retry_safe || attempt >= options.max_connect_retries) {
-      co_return std::move(failure.error);
-    }
-    const auto wait =
-        pause ? backoff(options.retry_backoff, attempt) : std::chrono::milliseconds(0);
-    if (Clock::now() + wait >= deadline) {
-      co_return std::move(failure.error);
-    }
-    counters_->retries.fetch_add(1, std::memory_order_relaxed);
-    // Rare by design (only where nothing was processed), so worth a line each.
-    log_warn("http_client_retry", {{"upstream", shared_->endpoint.to_string()},
-                                   {"attempt", attempt + 1},
-                                   {"error", failure.error.message}});
-    if (wait.count() > 0) {
-      asio::steady_timer timer(io_, wait);
-      co_await timer.async_wait(kNoThrow);
+void Lane::attempt(CallPtr call) {
+  if (!call->fresh_only) {
+    if (auto connection = take_idle()) {
+      ++in_use_;
+      call->connection = std::move(connection);
+      send_on_connection(std::move(call));
+      return;
     }
   }
+  asio::co_spawn(io_, acquire(shared_from_this(), std::move(call)),
+                 [](const std::exception_ptr& e) {
+                   if (e) {
+                     std::rethrow_exception(e);  // a throwing callback surfaces from run()
+                   }
+                 });
+}
+
+asio::awaitable<void> Lane::acquire(std::shared_ptr<Lane> self, CallPtr call) {
+  auto checkout = co_await self->checkout(call->deadline, call->fresh_only);
+  if (checkout.connection) {
+    call->connection = std::move(checkout.connection);
+    self->send_on_connection(std::move(call));
+  } else {
+    self->failed(std::move(call), std::move(checkout.failure), true);
+  }
+}
+
+void Lane::send_on_connection(CallPtr call) {
+  auto& connection = *call->connection;
+  const auto& request = call->request;
+  const bool head = call->head;
+  watch(connection, call->deadline);
+  connection.exchange(std::move(call), request, shared_->host_header, head,
+                      shared_->options.max_response_body);
+}
+
+void Lane::exchanged(CallPtr call, Exchange exchange) {
+  const bool reused = call->connection->reused;
+  call->connection->unwatch();
+  checkin(std::move(call->connection), exchange.reusable);
+  if (exchange.response) {
+    finish(std::move(call), std::move(*exchange.response));
+    return;
+  }
+  Failure failure;
+  failure.error = std::move(exchange.error);
+  failure.retry_safe =
+      !exchange.timed_out && (exchange.nothing_written || exchange.reset_unanswered ||
+                              (reused && exchange.nothing_received && call->replayable));
+  // Other pooled connections may be just as stale; a fresh one needs no backoff. A fresh
+  // connection that failed is a struggling server: back off.
+  call->fresh_only = true;
+  failed(std::move(call), std::move(failure), !reused);
+}
+
+void Lane::failed(CallPtr call, Failure failure, bool pause) {
+  const auto& options = shared_->options;
+  if (!failure.retry_safe || call->attempt >= options.max_connect_retries) {
+    finish(std::move(call), std::move(failure.error));
+    return;
+  }
+  const auto wait =
+      pause ? backoff(options.retry_backoff, call->attempt) : std::chrono::milliseconds(0);
+  if (Clock::now() + wait >= call->deadline) {
+    finish(std::move(call), std::move(failure.error));
+    return;
+  }
+  ++call->attempt;
+  counters_->retries.fetch_add(1, std::memory_order_relaxed);
+  // Rare by design (only where nothing was processed), so worth a line each.
+  log_warn("http_client_retry", {{"upstream", shared_->endpoint.to_string()},
+                                 {"attempt", call->attempt},
+                                 {"error", failure.error.message}});
+  if (wait.count() == 0) {
+    attempt(std::move(call));
+    return;
+  }
+  call->backoff = std::make_unique<asio::steady_timer>(io_, wait);
+  auto& timer = *call->backoff;
+  timer.async_wait([call = std::move(call)](const boost::system::error_code&) mutable {
+    auto& lane = *call->lane;
+    lane.attempt(std::move(call));
+  });
+}
+
+void Lane::finish(CallPtr call, Result<ClientResponse> result) {
+  auto done = std::move(call->done);
+  call.reset();  // before the callback, which may well send the next request
+  done(std::move(result));
 }
 
 asio::awaitable<Checkout> Lane::checkout(Clock::time_point deadline, bool fresh_only) {
@@ -184,8 +206,9 @@ asio::awaitable<Checkout> Lane::checkout(Clock::time_point deadline, bool fresh_
   ++in_use_;
   publish();
   auto connection = std::make_unique<ClientConnection>(io_, shared_->tls.get());
-  auto failure = co_await connection->connect(shared_->endpoint, shared_->options.connect_timeout,
-                                              deadline, shared_->options.verify_tls);
+  watch(*connection, std::min(deadline, Clock::now() + shared_->options.connect_timeout));
+  auto failure = co_await connection->connect(shared_->endpoint, shared_->options.verify_tls);
+  connection->unwatch();
   if (failure) {
     --in_use_;
     release_slot();
@@ -276,6 +299,46 @@ void Lane::arm_sweep() {
     self->publish();
     self->arm_sweep();
   });
+}
+
+void Lane::watch(ClientConnection& connection, Clock::time_point until) {
+  connection.watch(watched_, until);
+  if (!deadlines_at_ || until < *deadlines_at_) {
+    arm_deadlines(until);
+  }
+}
+
+void Lane::arm_deadlines(Clock::time_point at) {
+  deadlines_at_ = at;
+  deadlines_.expires_at(at);
+  deadlines_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (ec) {
+      return;  // re-armed for an earlier deadline, or the lane is closing
+    }
+    if (auto self = weak.lock()) {
+      self->expire_overdue();
+    }
+  });
+}
+
+void Lane::expire_overdue() {
+  deadlines_at_.reset();
+  const auto now = Clock::now();
+  std::optional<Clock::time_point> next;
+  for (std::size_t i = 0; i < watched_.size();) {
+    auto* connection = watched_[i];
+    if (connection->watched_until() <= now) {
+      connection->expire();  // leaves the list: the last entry moves to i
+      continue;
+    }
+    if (!next || connection->watched_until() < *next) {
+      next = connection->watched_until();
+    }
+    ++i;
+  }
+  if (next) {
+    arm_deadlines(*next);
+  }
 }
 
 void Lane::publish() {

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <string_view>
+#include <optional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/client_connection.hpp"
 #include "core/http_client.hpp"
@@ -21,12 +23,11 @@ namespace mysfits::core::detail {
 
 namespace asio = boost::asio;
 
-bool iequals(std::string_view a, std::string_view b);
-
 // Shared by a client and its lanes; immutable once built.
 struct Shared {
   std::uint64_t id = 0;
   Endpoint endpoint;
+  std::string host_header;  // endpoint.host_header(), built once
   ClientOptions options;
   std::unique_ptr<asio::ssl::context> tls;
 };
@@ -44,13 +45,20 @@ struct Checkout {
   Failure failure;  // when connection is null
 };
 
+struct Call;  // one request on its way through a lane (client_lane.cpp)
+using CallPtr = std::unique_ptr<Call>;
+
 // One client's pool on one io_context. Only that io_context's thread touches it, so nothing
 // here is locked.
 class Lane : public std::enable_shared_from_this<Lane> {
  public:
   Lane(asio::io_context& io, std::shared_ptr<const Shared> shared,
        std::shared_ptr<Counters> counters)
-      : io_(io), shared_(std::move(shared)), counters_(std::move(counters)), sweep_(io) {}
+      : io_(io),
+        shared_(std::move(shared)),
+        counters_(std::move(counters)),
+        sweep_(io),
+        deadlines_(io) {}
   ~Lane() {
     counters_->open.store(0, std::memory_order_relaxed);
     counters_->idle.store(0, std::memory_order_relaxed);
@@ -58,11 +66,15 @@ class Lane : public std::enable_shared_from_this<Lane> {
   Lane(const Lane&) = delete;
   Lane& operator=(const Lane&) = delete;
 
+  // Completes done on this lane's thread, never inside start().
   void start(ClientRequest request, ClientCallback done);
 
   // The client is gone or the io_context is shutting down: idle connections close now, busy
   // ones when their exchange ends.
   void close();
+
+  // The exchange on call's connection ended (Call::exchanged).
+  void exchanged(CallPtr call, Exchange exchange);
 
  private:
   struct Waiter {
@@ -72,8 +84,10 @@ class Lane : public std::enable_shared_from_this<Lane> {
     std::unique_ptr<ClientConnection> connection;  // handed over, or null: open a new one
   };
 
-  static asio::awaitable<void> run(std::shared_ptr<Lane> self, ClientRequest request,
-                                   ClientCallback done);
+  // One attempt: on the most recently used idle connection when there is one (the steady state:
+  // no coroutine, no timer, no allocation besides the call), otherwise through acquire().
+  void attempt(CallPtr call);
+  void send_on_connection(CallPtr call);
 
   // Retry rules (docs/decisions/0002-http-client.md). A request is sent again only when it
   // surely was not processed, at most max_connect_retries times and within its deadline:
@@ -88,7 +102,11 @@ class Lane : public std::enable_shared_from_this<Lane> {
   //    fails with 502 rather than risk counting twice. A peek before reuse drops connections
   //    the peer already closed, and idle_timeout closes ours before the server closes its end.
   // Timeouts are never retried: the server may still be working on the request.
-  asio::awaitable<Result<ClientResponse>> perform(const ClientRequest& request);
+  void failed(CallPtr call, Failure failure, bool pause);
+  void finish(CallPtr call, Result<ClientResponse> result);
+
+  // The slow path of attempt(): waits for a free slot or connection, or connects a new one.
+  static asio::awaitable<void> acquire(std::shared_ptr<Lane> self, CallPtr call);
 
   // A pooled connection, or a new one when fewer than max_open_per_thread are open; otherwise
   // waits (FIFO) for one to come back, until the deadline.
@@ -106,6 +124,13 @@ class Lane : public std::enable_shared_from_this<Lane> {
   // Closes connections idle longer than idle_timeout even when no request comes to notice.
   void arm_sweep();
 
+  // Every connect and exchange has a deadline. One timer serves them all: it is armed for the
+  // earliest deadline and, when it fires, expires what is overdue and re-arms for the next. With
+  // one timeout for every request it is re-armed about once per timeout, never per request.
+  void watch(ClientConnection& connection, Clock::time_point until);
+  void arm_deadlines(Clock::time_point at);
+  void expire_overdue();
+
   void publish();
 
   asio::io_context& io_;
@@ -118,6 +143,9 @@ class Lane : public std::enable_shared_from_this<Lane> {
   bool closed_ = false;
   asio::steady_timer sweep_;
   bool sweep_armed_ = false;
+  std::vector<ClientConnection*> watched_;  // connecting or exchanging, with a deadline
+  asio::steady_timer deadlines_;
+  std::optional<Clock::time_point> deadlines_at_;  // when armed
 };
 
 // The lanes of every client on one io_context. Being an io_context service, it is shut down with

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/ascii.hpp"
 #include "core/client_lane.hpp"
 #include "core/io_context.hpp"
 
@@ -60,6 +61,7 @@ HttpClient::HttpClient(Endpoint endpoint, ClientOptions options)
   auto shared = std::make_shared<Shared>();
   shared->id = g_next_client_id.fetch_add(1, std::memory_order_relaxed);
   shared->endpoint = endpoint_;
+  shared->host_header = endpoint_.host_header();
   shared->options = options;
   if (endpoint_.tls()) {
     shared->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -95,12 +97,7 @@ HttpClient::~HttpClient() {
 }
 
 void HttpClient::send(ClientRequest request, ClientCallback done) {
-  auto& io = current_io();
-  auto& lane = impl_->lane_for(io);
-  // Posted, so the callback never runs inside send() even when everything fails at once.
-  asio::post(
-      io, [lane = lane.shared_from_this(), request = std::move(request),
-           done = std::move(done)]() mutable { lane->start(std::move(request), std::move(done)); });
+  impl_->lane_for(current_io()).start(std::move(request), std::move(done));
 }
 
 Result<ClientResponse> HttpClient::send_blocking(ClientRequest request) {
@@ -132,7 +129,7 @@ HttpClient::Stats HttpClient::stats() const {
 
 std::string_view ClientResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) {
+    if (iequals(key, name)) {
       return value;
     }
   }
