@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/unique_function.hpp"
 
 namespace mysfits::core {
 
@@ -69,7 +69,8 @@ struct ClientResponse {
 
 // Result errors: Errc::kBadGateway (refused, reset, unreachable, connect timeout, TLS
 // verification failed, malformed response), Errc::kTimeout (the request deadline passed).
-using ClientCallback = std::function<void(Result<ClientResponse>)>;
+// Move-only, so a callback may own what it completes (a Responder); small ones allocate nothing.
+using ClientCallback = UniqueFunction<void(Result<ClientResponse>)>;
 
 // HTTP/1.1 client with a keep-alive connection pool per thread (per current_io()), so a
 // steady stream of requests opens no new connection and needs no locks. Never pipelines.

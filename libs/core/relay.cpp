@@ -1,6 +1,5 @@
 #include "core/relay.hpp"
 
-#include <memory>
 #include <utility>
 
 #include "core/logging.hpp"
@@ -23,13 +22,11 @@ void relay(HttpClient& client, std::string upstream_name, const Request& incomin
   }
   outgoing.body = std::string(incoming.body());
 
-  // std::function needs a copyable target; the Responder is move-only.
-  auto shared = std::make_shared<Responder>(std::move(responder));
   client.send(std::move(outgoing),
-              [shared, upstream = std::move(upstream_name),
-               request_id = std::move(request_id)](Result<ClientResponse> result) {
+              [responder = std::move(responder), upstream = std::move(upstream_name),
+               request_id = std::move(request_id)](Result<ClientResponse> result) mutable {
                 if (!result) {
-                  shared->send(upstream_failure(result.error(), upstream, request_id));
+                  responder.send(upstream_failure(result.error(), upstream, request_id));
                   return;
                 }
                 Response response;
@@ -38,7 +35,7 @@ void relay(HttpClient& client, std::string upstream_name, const Request& incomin
                 if (auto type = result->header("Content-Type"); !type.empty()) {
                   response.content_type = std::string(type);
                 }
-                shared->send(std::move(response));
+                responder.send(std::move(response));
               });
 }
 
