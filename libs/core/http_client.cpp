@@ -1,5 +1,6 @@
 #include "core/http_client.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -42,6 +43,27 @@ struct HttpClient::Impl {
   asio::io_context blocking_io;
 
   Lane& lane_for(asio::io_context& io) {
+    // Asio's service lookup takes a lock per call; a thread sees the same few clients on the
+    // same io_context request after request. Client ids are never reused, and a lane whose
+    // io_context has gone has been destroyed with it, so a stale entry cannot be locked.
+    struct Cached {
+      std::uint64_t client = 0;
+      asio::io_context* io = nullptr;
+      std::weak_ptr<Lane> lane;
+    };
+    thread_local std::array<Cached, 16> cache;
+    auto& entry = cache[shared->id % cache.size()];
+    if (entry.client == shared->id && entry.io == &io) {
+      if (auto lane = entry.lane.lock()) {
+        return *lane;
+      }
+    }
+    auto& lane = find_or_add(io);
+    entry = {shared->id, &io, lane.weak_from_this()};
+    return lane;
+  }
+
+  Lane& find_or_add(asio::io_context& io) {
     auto& registry = asio::use_service<LaneRegistry>(io);
     auto it = registry.lanes.find(shared->id);
     if (it != registry.lanes.end()) {
