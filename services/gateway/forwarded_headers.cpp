@@ -3,22 +3,18 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.hpp"
 #include "services/gateway/trace_id.hpp"
 
 namespace mysfits::gateway {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = core::ascii_lower(c);
   return out;
 }
 
@@ -29,11 +25,10 @@ bool valid_header_name(std::string_view name) {
   });
 }
 
-// Tokens the client listed in Connection are hop-by-hop too (RFC 9110 7.6.1).
-bool listed_in_connection(const HeaderViews& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (!iequals(key, "connection"))
-      continue;
+// Tokens the client listed in Connection are hop-by-hop too (RFC 9110 7.6.1). connection: every
+// Connection value, joined; most requests have none, so nothing is scanned for them.
+bool listed_in_connection(const std::vector<std::string_view>& connection, std::string_view name) {
+  for (auto value : connection) {
     for (std::size_t start = 0; start <= value.size();) {
       auto comma = value.find(',', start);
       if (comma == std::string_view::npos)
@@ -122,6 +117,11 @@ HeaderList forwarded_headers(const HeaderViews& headers, const ForwardContext& c
   std::string_view trace;
   bool host_seen = false;
   std::size_t header_bytes = 0;
+  std::vector<std::string_view> connection;
+  for (const auto& [name, value] : headers) {
+    if (iequals(name, "connection"))
+      connection.push_back(value);
+  }
   for (const auto& [name, value] : headers) {
     header_bytes += name.size() + value.size() + 4;
     if (iequals(name, "host") && !host_seen) {
@@ -130,7 +130,8 @@ HeaderList forwarded_headers(const HeaderViews& headers, const ForwardContext& c
     } else if (iequals(name, "x-amzn-trace-id") && trace.empty()) {
       trace = value;
     }
-    if (is_hop_by_hop(name) || replaced_by_gateway(name) || listed_in_connection(headers, name))
+    if (is_hop_by_hop(name) || replaced_by_gateway(name) ||
+        (!connection.empty() && listed_in_connection(connection, name)))
       continue;
     if (context.drop_invalid_header_fields && !valid_header_name(name))
       continue;

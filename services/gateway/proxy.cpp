@@ -1,8 +1,8 @@
 #include "services/gateway/proxy.hpp"
 
-#include <cctype>
 #include <random>
 
+#include "core/ascii.hpp"
 #include "core/logging.hpp"
 #include "services/gateway/alb_responses.hpp"
 #include "services/gateway/forwarded_headers.hpp"
@@ -11,16 +11,7 @@
 namespace mysfits::gateway {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
+using core::iequals;
 
 // A weighted forward picks one leg in proportion to its weight (0-999); weight 0 gets nothing.
 const ingress::TargetGroupRef* choose_leg(const ingress::Forward& action) {
@@ -47,6 +38,7 @@ core::Response relay(core::ClientResponse&& upstream, bool head) {
   out.status = upstream.status;
   out.content_type.clear();
   out.body = std::move(upstream.body);
+  out.headers.reserve(upstream.headers.size());
   for (auto& [name, value] : upstream.headers) {
     if (head && iequals(name, "content-length")) {
       out.headers.emplace_back(std::move(name), std::move(value));
@@ -95,14 +87,15 @@ void Proxy::handle(const core::Request& request, core::Responder responder) {
     where.query = request.query();
     responder.send(redirect_response(*redirect, where));
   } else if (const auto* forward = std::get_if<ingress::Forward>(match.action)) {
-    this->forward(request, std::move(responder), std::move(snapshot), *forward);
+    this->forward(request, headers, std::move(responder), std::move(snapshot), *forward);
   } else {
     responder.send(alb_error(503));
   }
 }
 
-void Proxy::forward(const core::Request& request, core::Responder responder,
-                    std::shared_ptr<const Snapshot> snapshot, const ingress::Forward& action) {
+void Proxy::forward(const core::Request& request, const HeaderViews& headers,
+                    core::Responder responder, std::shared_ptr<const Snapshot> snapshot,
+                    const ingress::Forward& action) {
   const ingress::TargetGroupRef* leg = choose_leg(action);
   TargetGroup* group =
       leg != nullptr && !leg->external ? snapshot->group(leg->target_group) : nullptr;
@@ -112,9 +105,6 @@ void Proxy::forward(const core::Request& request, core::Responder responder,
     return;
   }
 
-  HeaderViews headers;
-  request.for_each_header(
-      [&](std::string_view name, std::string_view value) { headers.emplace_back(name, value); });
   const auto& attributes = snapshot->load_balancer.attributes;
   ForwardContext context;
   context.client_ip = request.remote_address();
@@ -134,23 +124,23 @@ void Proxy::forward(const core::Request& request, core::Responder responder,
   const bool head = request.method() == "HEAD";
   target->begin_request();
   target->count_request();
-  // std::function needs a copyable callable; the Responder is move-only.
-  auto reply = std::make_shared<core::Responder>(std::move(responder));
-  target->client().send(std::move(upstream), [target, reply, head, group_id = group->config().id,
-                                              snapshot = std::move(snapshot)](
-                                                 core::Result<core::ClientResponse> result) {
-    target->end_request();
-    if (result.ok()) {
-      reply->send(relay(std::move(result).value(), head));
-      return;
-    }
-    const int status = result.error().code == core::Errc::kTimeout ? 504 : 502;
-    core::log_warn("target_failed", {{"target_group", group_id},
-                                     {"target", target->address()},
-                                     {"status", status},
-                                     {"error", result.error().message}});
-    reply->send(alb_error(status));
-  });
+  auto& client = target->client();
+  // group lives in the snapshot, which the callback keeps alive.
+  client.send(std::move(upstream),
+              [target = std::move(target), responder = std::move(responder), head, group,
+               snapshot = std::move(snapshot)](core::Result<core::ClientResponse> result) mutable {
+                target->end_request();
+                if (result.ok()) {
+                  responder.send(relay(std::move(result).value(), head));
+                  return;
+                }
+                const int status = result.error().code == core::Errc::kTimeout ? 504 : 502;
+                core::log_warn("target_failed", {{"target_group", group->config().id},
+                                                 {"target", target->address()},
+                                                 {"status", status},
+                                                 {"error", result.error().message}});
+                responder.send(alb_error(status));
+              });
 }
 
 }  // namespace mysfits::gateway

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/router.hpp"
+#include "services/gateway/forwarded_headers.hpp"
 #include "services/gateway/gateway_state.hpp"
 
 namespace mysfits::gateway {
@@ -17,7 +18,7 @@ class Proxy {
   void handle(const core::Request& request, core::Responder responder);
 
  private:
-  void forward(const core::Request& request, core::Responder responder,
+  void forward(const core::Request& request, const HeaderViews& headers, core::Responder responder,
                std::shared_ptr<const Snapshot> snapshot, const ingress::Forward& action);
 
   GatewayState& state_;
