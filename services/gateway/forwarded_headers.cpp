@@ -1,6 +1,7 @@
 #include "services/gateway/forwarded_headers.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "core/ascii.hpp"
@@ -46,13 +47,18 @@ bool listed_in_connection(const std::vector<std::string_view>& connection, std::
   return false;
 }
 
+// Arrays of string_view, not lists of string literals: those would be measured (strlen) on every
+// call, and these run for every header of every proxied request and response.
+constexpr std::array<std::string_view, 7> kReplacedByGateway = {
+    "host",           "x-forwarded-for", "x-forwarded-proto", "x-forwarded-port", "x-amzn-trace-id",
+    "content-length", "expect"};
+constexpr std::array<std::string_view, 8> kHopByHop = {
+    "connection", "keep-alive", "proxy-connection",  "te",
+    "trailer",    "upgrade",    "transfer-encoding", "content-length"};
+
 bool replaced_by_gateway(std::string_view name) {
-  for (std::string_view n : {"host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-port",
-                             "x-amzn-trace-id", "content-length", "expect"}) {
-    if (iequals(name, n))
-      return true;
-  }
-  return false;
+  return std::any_of(kReplacedByGateway.begin(), kReplacedByGateway.end(),
+                     [name](std::string_view n) { return iequals(name, n); });
 }
 
 std::string client_entry(const ForwardContext& context) {
@@ -67,12 +73,8 @@ std::string client_entry(const ForwardContext& context) {
 }  // namespace
 
 bool is_hop_by_hop(std::string_view name) {
-  for (std::string_view n : {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-                             "transfer-encoding", "upgrade", "content-length"}) {
-    if (iequals(name, n))
-      return true;
-  }
-  return false;
+  return std::any_of(kHopByHop.begin(), kHopByHop.end(),
+                     [name](std::string_view n) { return iequals(name, n); });
 }
 
 std::string joined_forwarded_for(const HeaderViews& headers) {
