@@ -87,10 +87,10 @@ void FaultProxy::handle(const core::Request& request, core::Responder responder)
     if (lower != "host" && lower != "content-length" && lower != "connection")
       forward.headers.emplace_back(std::string(name), std::string(value));
   });
-  auto shared = std::make_shared<core::Responder>(std::move(responder));
-  upstream_->send(std::move(forward), [shared](core::Result<core::ClientResponse> answer) {
+  upstream_->send(std::move(forward), [responder = std::move(responder)](
+                                          core::Result<core::ClientResponse> answer) mutable {
     if (!answer) {
-      shared->send(core::Response::error(502, "bad_gateway", answer.error().message));
+      responder.send(core::Response::error(502, "bad_gateway", answer.error().message));
       return;
     }
     core::Response response;
@@ -99,7 +99,7 @@ void FaultProxy::handle(const core::Request& request, core::Responder responder)
     response.content_type = std::string(answer->header("Content-Type"));
     if (auto id = answer->header("x-amzn-RequestId"); !id.empty())
       response.headers.emplace_back("x-amzn-RequestId", std::string(id));
-    shared->send(std::move(response));
+    responder.send(std::move(response));
   });
 }
 
