@@ -52,7 +52,7 @@ ClientConnection::~ClientConnection() {
   unwatch();
 }
 
-tcp::socket& ClientConnection::socket() {
+ClientConnection::Socket& ClientConnection::socket() {
   return tls_ ? tls_->next_layer() : *plain_;
 }
 
@@ -72,7 +72,7 @@ asio::awaitable<std::optional<Failure>> ClientConnection::connect(const Endpoint
   } else {
     // getaddrinfo cannot be cancelled, so resolution is outside the connect timeout; it only
     // happens when a new connection is needed, never per request in steady state.
-    tcp::resolver resolver(sock.get_executor());
+    tcp::resolver resolver(asio::any_io_executor(sock.get_executor()));
     auto [resolve_ec, results] =
         co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), kNoThrow);
     if (resolve_ec) {

@@ -5,11 +5,11 @@
 // public headers.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <cstddef>
@@ -60,6 +60,13 @@ using OwnerPtr = std::unique_ptr<ExchangeOwner>;
 
 class ClientConnection {
  public:
+  // Bound to the io_context's own executor type rather than any_io_executor: every operation
+  // would otherwise copy and destroy a type-erased executor.
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                  boost::asio::io_context::executor_type>;
+  using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>,
+                                                  boost::asio::io_context::executor_type>;
+
   // tls: null for plain HTTP.
   ClientConnection(boost::asio::io_context& io, boost::asio::ssl::context* tls);
   ~ClientConnection();
@@ -96,7 +103,7 @@ class ClientConnection {
  private:
   using error_code = boost::system::error_code;
 
-  boost::asio::ip::tcp::socket& socket();
+  Socket& socket();
   template <class Buffers>
   void write(OwnerPtr owner, const Buffers& buffers);
   void written(OwnerPtr owner, const error_code& ec, std::size_t bytes);
@@ -111,8 +118,8 @@ class ClientConnection {
   void fail(const error_code& ec, const char* phase);
   void finish(OwnerPtr owner);
 
-  std::optional<boost::asio::ip::tcp::socket> plain_;
-  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
+  std::optional<Socket> plain_;
+  std::optional<boost::asio::ssl::stream<Socket>> tls_;
   boost::beast::flat_buffer buffer_;
   std::string peer_;  // "host:port", for error messages
 
@@ -126,7 +133,7 @@ class ClientConnection {
   bool keep_alive_ = true;
   bool received_ = false;
   bool timed_out_ = false;
-  std::optional<boost::asio::steady_timer> reset_wait_;
+  std::optional<Timer> reset_wait_;
 
   std::vector<ClientConnection*>* watch_list_ = nullptr;
   std::size_t watch_index_ = 0;

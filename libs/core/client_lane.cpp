@@ -1,6 +1,7 @@
 #include "core/client_lane.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,12 +18,10 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 // RFC 9110 9.2.2. Only these may be replayed after the server may have seen them.
 bool is_idempotent(std::string_view method) {
-  for (std::string_view m : {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"}) {
-    if (iequals(method, m)) {
-      return true;
-    }
-  }
-  return false;
+  static constexpr std::array<std::string_view, 6> kIdempotent = {"GET",   "HEAD", "OPTIONS",
+                                                                  "TRACE", "PUT",  "DELETE"};
+  return std::any_of(kIdempotent.begin(), kIdempotent.end(),
+                     [method](std::string_view m) { return iequals(method, m); });
 }
 
 // Exponential with +-50 % jitter, so clients that failed together do not retry together.
@@ -60,12 +59,13 @@ void Lane::start(ClientRequest request, ClientCallback done) {
   auto call = std::make_unique<Call>();
   call->lane = shared_from_this();
   const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
-  call->deadline = Clock::now() + timeout;
+  const auto now = Clock::now();
+  call->deadline = now + timeout;
   call->head = iequals(request.method, "HEAD");
   call->replayable = request.idempotent.value_or(is_idempotent(request.method));
   call->request = std::move(request);
   call->done = std::move(done);
-  attempt(std::move(call));
+  attempt(std::move(call), now);
 }
 
 void Lane::close() {
@@ -76,9 +76,9 @@ void Lane::close() {
   publish();
 }
 
-void Lane::attempt(CallPtr call) {
+void Lane::attempt(CallPtr call, Clock::time_point now) {
   if (!call->fresh_only) {
-    if (auto connection = take_idle()) {
+    if (auto connection = take_idle(now)) {
       ++in_use_;
       call->connection = std::move(connection);
       send_on_connection(std::move(call));
@@ -150,14 +150,14 @@ void Lane::failed(CallPtr call, Failure failure, bool pause) {
                                  {"attempt", call->attempt},
                                  {"error", failure.error.message}});
   if (wait.count() == 0) {
-    attempt(std::move(call));
+    attempt(std::move(call), Clock::now());
     return;
   }
   call->backoff = std::make_unique<asio::steady_timer>(io_, wait);
   auto& timer = *call->backoff;
   timer.async_wait([call = std::move(call)](const boost::system::error_code&) mutable {
     auto& lane = *call->lane;
-    lane.attempt(std::move(call));
+    lane.attempt(std::move(call), Clock::now());
   });
 }
 
@@ -169,7 +169,7 @@ void Lane::finish(CallPtr call, Result<ClientResponse> result) {
 
 asio::awaitable<Checkout> Lane::checkout(Clock::time_point deadline, bool fresh_only) {
   if (!fresh_only) {
-    if (auto connection = take_idle()) {
+    if (auto connection = take_idle(Clock::now())) {
       ++in_use_;
       co_return Checkout{std::move(connection), {}};
     }
@@ -225,8 +225,7 @@ Checkout Lane::no_free_connection() const {
            false}};
 }
 
-std::unique_ptr<ClientConnection> Lane::take_idle() {
-  const auto now = Clock::now();
+std::unique_ptr<ClientConnection> Lane::take_idle(Clock::time_point now) {
   while (!idle_.empty()) {
     auto connection = std::move(idle_.back());  // the most recently used: warmest, least stale
     idle_.pop_back();

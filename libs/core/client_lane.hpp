@@ -86,7 +86,7 @@ class Lane : public std::enable_shared_from_this<Lane> {
 
   // One attempt: on the most recently used idle connection when there is one (the steady state:
   // no coroutine, no timer, no allocation besides the call), otherwise through acquire().
-  void attempt(CallPtr call);
+  void attempt(CallPtr call, Clock::time_point now);
   void send_on_connection(CallPtr call);
 
   // Retry rules (docs/decisions/0002-http-client.md). A request is sent again only when it
@@ -114,7 +114,7 @@ class Lane : public std::enable_shared_from_this<Lane> {
 
   Checkout no_free_connection() const;
 
-  std::unique_ptr<ClientConnection> take_idle();
+  std::unique_ptr<ClientConnection> take_idle(Clock::time_point now);
 
   void checkin(std::unique_ptr<ClientConnection> connection, bool reusable);
 
