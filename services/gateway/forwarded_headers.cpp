@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 #include "core/ascii.hpp"
 #include "services/gateway/trace_id.hpp"
@@ -112,7 +113,7 @@ std::string forwarded_host(std::string_view host, std::uint16_t listener_port) {
 }
 
 HeaderList forwarded_headers(const HeaderViews& headers, const ForwardContext& context,
-                             const std::string& trace_id) {
+                             std::string trace_id) {
   HeaderList out;
   out.reserve(headers.size() + 5);
   std::string_view host;
@@ -159,7 +160,7 @@ HeaderList forwarded_headers(const HeaderViews& headers, const ForwardContext& c
   out.emplace_back("X-Forwarded-Port", std::to_string(context.listener_port));
   out.emplace_back(
       "X-Amzn-Trace-Id",
-      forwarded_trace_header(trace, trace_id, header_bytes > kTraceHeaderRewriteLimit));
+      forwarded_trace_header(trace, std::move(trace_id), header_bytes > kTraceHeaderRewriteLimit));
   return out;
 }
 

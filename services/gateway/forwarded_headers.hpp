@@ -37,7 +37,7 @@ std::size_t count_forwarded_for(std::string_view value);
 // X-Forwarded-For/-Proto/-Port and X-Amzn-Trace-Id as the ALB writes them. The client's own
 // X-Forwarded-Proto/-Port are overwritten, never trusted (decision: docs/decisions).
 HeaderList forwarded_headers(const HeaderViews& headers, const ForwardContext& context,
-                             const std::string& trace_id);
+                             std::string trace_id);
 
 // The Host header the ALB forwards: lower-cased; on ports 80/443 any port is stripped, on other
 // ports ":<listener port>" is added when missing.

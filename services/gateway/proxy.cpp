@@ -33,24 +33,30 @@ const ingress::TargetGroupRef* choose_leg(const ingress::Forward& action) {
 }
 
 // head: the target's Content-Length describes the body a GET would get; it is relayed as is.
+// The target's header list is filtered in place and becomes the response's, copying nothing.
 core::Response relay(core::ClientResponse&& upstream, bool head) {
   core::Response out;
   out.status = upstream.status;
   out.content_type.clear();
   out.body = std::move(upstream.body);
-  out.headers.reserve(upstream.headers.size());
-  for (auto& [name, value] : upstream.headers) {
-    if (head && iequals(name, "content-length")) {
-      out.headers.emplace_back(std::move(name), std::move(value));
-      continue;
+  auto& headers = upstream.headers;
+  std::size_t kept = 0;
+  for (auto& field : headers) {
+    auto& [name, value] = field;
+    if (!head || !iequals(name, "content-length")) {
+      if (is_hop_by_hop(name))
+        continue;
+      if (iequals(name, "content-type") && out.content_type.empty()) {
+        out.content_type = std::move(value);
+        continue;
+      }
     }
-    if (is_hop_by_hop(name))
-      continue;
-    if (iequals(name, "content-type") && out.content_type.empty())
-      out.content_type = std::move(value);
-    else
-      out.headers.emplace_back(std::move(name), std::move(value));
+    if (&headers[kept] != &field)
+      headers[kept] = std::move(field);
+    ++kept;
   }
+  headers.erase(headers.begin() + static_cast<std::ptrdiff_t>(kept), headers.end());
+  out.headers = std::move(headers);
   return out;
 }
 

@@ -20,7 +20,8 @@ std::string make_trace_id();  // now, from a per-thread generator
 //  - neither (unconfirmed)     -> "Root=<id>;" in front of the client's fields (decision:
 //                                 docs/decisions/gateway-data-plane.md)
 // headers_over_limit: the request's headers exceed 7 KB, so the ALB sends only "Root=<id>".
-std::string forwarded_trace_header(std::string_view incoming, const std::string& new_id,
+// new_id is taken by value: for the common "Root=<id>" it becomes the answer in place.
+std::string forwarded_trace_header(std::string_view incoming, std::string new_id,
                                    bool headers_over_limit);
 
 // Above this many bytes of request headers the ALB rewrites the trace header to a bare Root.
