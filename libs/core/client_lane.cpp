@@ -54,9 +54,28 @@ struct Call final : ExchangeOwner {
   }
 };
 
+Lane::Lane(asio::io_context& io, std::shared_ptr<const Shared> shared,
+           std::shared_ptr<Counters> counters)
+    : io_(io),
+      shared_(std::move(shared)),
+      counters_(std::move(counters)),
+      sweep_(io),
+      deadlines_(io) {}
+
+Lane::~Lane() {
+  counters_->open.store(0, std::memory_order_relaxed);
+  counters_->idle.store(0, std::memory_order_relaxed);
+}
+
 void Lane::start(ClientRequest request, ClientCallback done) {
   const auto& options = shared_->options;
-  auto call = std::make_unique<Call>();
+  CallPtr call;
+  if (spare_calls_.empty()) {
+    call = std::make_unique<Call>();
+  } else {
+    call = std::move(spare_calls_.back());
+    spare_calls_.pop_back();
+  }
   call->lane = shared_from_this();
   const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
   const auto now = Clock::now();
@@ -163,7 +182,18 @@ void Lane::failed(CallPtr call, Failure failure, bool pause) {
 
 void Lane::finish(CallPtr call, Result<ClientResponse> result) {
   auto done = std::move(call->done);
-  call.reset();  // before the callback, which may well send the next request
+  // Kept for the next request, done before the callback, which may well send it. Without its
+  // lane reference, so a spare call never keeps the lane alive; self does until we return.
+  const auto self = std::move(call->lane);
+  if (spare_calls_.size() < kSpareCalls) {
+    call->request = ClientRequest{};  // its body may be large: not kept while spare
+    call->attempt = 0;
+    call->fresh_only = false;
+    call->backoff.reset();
+    spare_calls_.push_back(std::move(call));
+  } else {
+    call.reset();
+  }
   done(std::move(result));
 }
 

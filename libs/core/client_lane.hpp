@@ -53,16 +53,8 @@ using CallPtr = std::unique_ptr<Call>;
 class Lane : public std::enable_shared_from_this<Lane> {
  public:
   Lane(asio::io_context& io, std::shared_ptr<const Shared> shared,
-       std::shared_ptr<Counters> counters)
-      : io_(io),
-        shared_(std::move(shared)),
-        counters_(std::move(counters)),
-        sweep_(io),
-        deadlines_(io) {}
-  ~Lane() {
-    counters_->open.store(0, std::memory_order_relaxed);
-    counters_->idle.store(0, std::memory_order_relaxed);
-  }
+       std::shared_ptr<Counters> counters);
+  ~Lane();  // out of line: Call is complete only in client_lane.cpp
   Lane(const Lane&) = delete;
   Lane& operator=(const Lane&) = delete;
 
@@ -144,6 +136,9 @@ class Lane : public std::enable_shared_from_this<Lane> {
   asio::steady_timer sweep_;
   bool sweep_armed_ = false;
   std::vector<ClientConnection*> watched_;  // connecting or exchanging, with a deadline
+  // Finished calls, reused by the next requests instead of allocating one each.
+  static constexpr std::size_t kSpareCalls = 16;
+  std::vector<CallPtr> spare_calls_;
   asio::steady_timer deadlines_;
   std::optional<Clock::time_point> deadlines_at_;  // when armed
 };
