@@ -15,8 +15,8 @@ namespace mysfits::core::detail {
 // or default_host. The body is always framed by Content-Length, so the caller's Content-Length
 // and Transfer-Encoding are dropped; Content-Length is sent when there is a body and for POST,
 // PUT and OPTIONS even without one (a server may insist on it for those). Values are trimmed of
-// surrounding spaces and tabs. Returns whether the connection may be kept afterwards (no
-// "Connection: close" among the caller's headers).
+// surrounding spaces and tabs; a field holding CR, LF or NUL is left out. Returns whether the
+// connection may be kept afterwards (no "Connection: close" among the caller's headers).
 bool write_request_head(std::string& out, const ClientRequest& request,
                         std::string_view default_host);
 

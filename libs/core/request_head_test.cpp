@@ -70,5 +70,15 @@ TEST(ClientRequestHead, ValuesAreTrimmedAndConnectionCloseEndsKeepAlive) {
   EXPECT_TRUE(keep_alive);
 }
 
+TEST(ClientRequestHead, AFieldThatWouldSplitTheHeadIsLeftOut) {
+  auto r = request("GET");
+  r.headers = {{"X-A", "1\r\nX-Injected: 1"},
+               {"X-B\n", "2"},
+               {"X-C", std::string("3\0", 2)},
+               {"X-D", "4"},
+               {"Host", "evil\r\n"}};
+  EXPECT_EQ(head_of(r), "GET /mysfits/1?x=y HTTP/1.1\r\nHost: upstream:8080\r\nX-D: 4\r\n\r\n");
+}
+
 }  // namespace
 }  // namespace mysfits::core::detail
