@@ -62,7 +62,8 @@ def render(run, machine, command, load_before, load_after, chart_name):
         "loopback ports, stops everything at the end). Each scenario: "
         f"`wrk -t1 -c{run.connections} -d{run.duration}s` after a {run.warmup} s warm-up; the "
         f"seed's like path runs {run.long_duration} s for the memory target. Ratios compare "
-        "figures of this one run; nothing here is a timed test assertion.",
+        "figures of this one run (peers and ours side by side); nothing here is a timed test "
+        "assertion.",
         "",
         f"![req/s per scenario]({chart_name})",
         "",
@@ -88,6 +89,17 @@ def render(run, machine, command, load_before, load_after, chart_name):
               "competed and nothing but CPU limited it.",
               "", "Mixed runs: a 409 is an adopt of a mysfit that is already adopted (each can be "
               "adopted once), the expected answer.", ""]
+    rounds = [e for e in results if e.get("rounds")]
+    if rounds:
+        lines += ["## Rounds", "", f"Each scenario ran {len(rounds[0]['rounds'])} times, the "
+                  "groups in turn; the table above shows the round of median req/s with the "
+                  "median p50 and p99 over the rounds. Every round:", "",
+                  "| scenario | req/s per round | p99 ms per round |", "|---|---|---|"]
+        for e in rounds:
+            rps = ", ".join(f"{r['rps']:,.0f}" for r in e["rounds"])
+            p99 = ", ".join(_ms(r["p99_us"]) for r in e["rounds"])
+            lines.append(f"| {e['label']} | {rps} | {p99} |")
+        lines.append("")
     lines += ["## Targets (issue 8)", "", "| target | status | measured |", "|---|---|---|"]
     for t in targets.evaluate(results, long_run=not run.quick):
         lines.append(f"| {t['target']} | **{t['status']}** | {t['detail']} |")

@@ -1,6 +1,7 @@
 """The scenario groups: each starts its system, runs its scenarios with wrk, stops everything."""
 
 import os
+import statistics
 import time
 
 from . import systems, wrk
@@ -101,6 +102,28 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
         run.failures.append(f"{label}: {unexpected} answers with an unexpected status >= 400")
     run.results.append(entry)
     return entry
+
+
+def median_rounds(results):
+    """One entry per scenario: with several rounds, the round of median req/s, its p50 and p99
+    replaced by the medians over the rounds, and every round's figures kept under "rounds"."""
+    by_key = {}
+    for entry in results:
+        by_key.setdefault(entry["key"], []).append(entry)
+    combined = []
+    for entries in by_key.values():
+        if len(entries) == 1:
+            combined.append(entries[0])
+            continue
+        middle = sorted(entries, key=lambda e: e["result"]["rps"])[len(entries) // 2]
+        entry, result = dict(middle), dict(middle["result"])
+        for field in ("p50_us", "p99_us"):
+            result[field] = statistics.median(e["result"][field] for e in entries)
+        entry["result"] = result
+        entry["rounds"] = [{"rps": e["result"]["rps"], "p50_us": e["result"]["p50_us"],
+                            "p99_us": e["result"]["p99_us"]} for e in entries]
+        combined.append(entry)
+    return combined
 
 
 def catalog_ids(monolith_port):
