@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -12,6 +13,15 @@
 namespace mysfits::cli {
 
 std::uint16_t FreePorts::pick() {
+  for (;;) {
+    std::uint16_t port = pick_any();
+    // The kept socket holds an avoided port too, so the kernel does not offer it again.
+    if (std::find(avoid_.begin(), avoid_.end(), port) == avoid_.end())
+      return port;
+  }
+}
+
+std::uint16_t FreePorts::pick_any() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     throw std::runtime_error(std::string("socket: ") + std::strerror(errno));

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mysfits::cli {
@@ -12,6 +13,9 @@ namespace mysfits::cli {
 class FreePorts {
  public:
   FreePorts() = default;
+  // Never hands out these: ports the caller will bind itself later (up's gateway port), which
+  // the kernel could otherwise offer, as it is free until then.
+  explicit FreePorts(std::vector<std::uint16_t> avoid) : avoid_(std::move(avoid)) {}
   ~FreePorts() { release(); }
   FreePorts(const FreePorts&) = delete;
   FreePorts& operator=(const FreePorts&) = delete;
@@ -20,6 +24,9 @@ class FreePorts {
   void release();
 
  private:
+  std::uint16_t pick_any();
+
+  std::vector<std::uint16_t> avoid_;
   std::vector<int> sockets_;
 };
 

@@ -330,7 +330,8 @@ int run_up(const UpSettings& settings) {
 
   std::vector<ChildSpec> plan;
   try {
-    FreePorts ports;
+    // The gateway binds its port last; no child may be handed it first (the web port is bound).
+    FreePorts ports({settings.port});
     plan = plan_children(settings, *layout, [&ports] { return ports.pick(); });
   } catch (const std::exception& e) {
     fail(e.what());
