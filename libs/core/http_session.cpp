@@ -15,6 +15,8 @@
 #include <optional>
 #include <random>
 
+#include "core/ascii.hpp"
+#include "core/head_text.hpp"
 #include "core/logging.hpp"
 #include "core/response_head.hpp"
 
@@ -179,12 +181,7 @@ int status_for_ambiguous_framing(const BeastRequest& msg) {
       continue;
     if (++codings > 1 || msg.version() < 11)
       return 400;
-    std::string_view value = f.value();
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-      value.remove_suffix(1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    if (!beast::iequals(value, "chunked"))
+    if (!iequals(trim_ows(f.value()), "chunked"))
       return 400;
   }
   return 0;
@@ -400,7 +397,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     if (!head_ec && early_status == 0)
       early_status = folded ? 400 : status_for_ambiguous_framing(parser.get());
     if (!head_ec && early_status == 0 && !parser.is_done()) {
-      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      if (iequals(parser.get()[http::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                                    asio::as_tuple(asio::use_awaitable));

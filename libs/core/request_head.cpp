@@ -1,28 +1,16 @@
 #include "core/request_head.hpp"
 
-#include <algorithm>
-#include <charconv>
-
 #include "core/ascii.hpp"
+#include "core/head_text.hpp"
 
 namespace mysfits::core::detail {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // Whether a comma-separated list such as a Connection value holds token.
 bool has_token(std::string_view list, std::string_view token) {
   while (!list.empty()) {
     const auto comma = list.find(',');
-    if (iequals(trim(list.substr(0, comma)), token)) {
+    if (iequals(trim_ows(list.substr(0, comma)), token)) {
       return true;
     }
     if (comma == std::string_view::npos) {
@@ -33,25 +21,10 @@ bool has_token(std::string_view list, std::string_view token) {
   return false;
 }
 
-// A field that would end the line early or smuggle another header in; never written, as the
-// server never writes one in a response.
-bool breaks_the_line(std::string_view text) {
-  // A plain loop: find_first_of calls memchr on the three-byte set once per character.
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
-
 // Methods whose requests carry a Content-Length even when the body is empty; case-sensitive, as
 // methods are.
 bool frames_empty_body(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "OPTIONS";
-}
-
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
 }
 
 }  // namespace
@@ -83,7 +56,7 @@ bool write_request_head(std::string& out, const ClientRequest& request,
         iequals(name, "transfer-encoding")) {
       continue;
     }
-    const auto value = trim(raw_value);
+    const auto value = trim_ows(raw_value);
     if (breaks_the_line(name) || breaks_the_line(value)) {
       continue;
     }
@@ -93,9 +66,9 @@ bool write_request_head(std::string& out, const ClientRequest& request,
     append_field(out, name, value);
   }
   if (!request.body.empty() || frames_empty_body(request.method)) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, request.body.size()).ptr;
-    append_field(out, "Content-Length", std::string_view(digits, end - digits));
+    out.append("Content-Length: ");
+    append_decimal(out, request.body.size());
+    out.append("\r\n");
   }
   out.append("\r\n");
   return keep_alive;

@@ -3,31 +3,13 @@
 // clang-format off
 #include <ostream>  // first: Boost 1.81's string_view header uses std::ostream, includes nothing
 // clang-format on
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
-#include <charconv>
+
+#include "core/ascii.hpp"
+#include "core/head_text.hpp"
 
 namespace mysfits::core::detail {
 namespace {
-
-using boost::beast::iequals;
-
-void append_number(std::string& out, std::size_t n) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-void append_header(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
-bool splits_lines(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
 
 bool no_body_status(int status) {
   return status == 204 || status == 304 || (status >= 100 && status < 200);
@@ -43,7 +25,7 @@ void write_response_head(std::string& out, const Response& response, const HeadO
   namespace http = boost::beast::http;
   out.clear();
   out.append(options.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  append_number(out, static_cast<std::size_t>(response.status));
+  append_decimal(out, static_cast<std::size_t>(response.status));
   out.push_back(' ');
   auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(response.status)));
   if (reason != "<unknown-status>")
@@ -52,14 +34,14 @@ void write_response_head(std::string& out, const Response& response, const HeadO
 
   const bool no_body = no_body_status(response.status);
   if (!response.content_type.empty() && response.status != 204 &&
-      !splits_lines(response.content_type))
-    append_header(out, "Content-Type", response.content_type);
+      !breaks_the_line(response.content_type))
+    append_field(out, "Content-Type", response.content_type);
 
   bool length_given = false;
   const bool cors = !options.cors_origin.empty();
   const bool request_id = !options.request_id.empty();
   for (const auto& [name, value] : response.headers) {
-    if (name.empty() || splits_lines(name) || splits_lines(value))
+    if (name.empty() || breaks_the_line(name) || breaks_the_line(value))
       continue;
     if (iequals(name, "connection"))
       continue;
@@ -74,20 +56,20 @@ void write_response_head(std::string& out, const Response& response, const HeadO
       continue;
     if (request_id && iequals(name, "x-request-id"))
       continue;
-    append_header(out, name, value);
+    append_field(out, name, value);
   }
 
   if (options.head_request ? !length_given : !no_body) {
     out.append("Content-Length: ");
-    append_number(out, response.body.size());
+    append_decimal(out, response.body.size());
     out.append("\r\n");
   }
   if (cors) {
-    append_header(out, "Access-Control-Allow-Origin", options.cors_origin);
+    append_field(out, "Access-Control-Allow-Origin", options.cors_origin);
     out.append("Access-Control-Expose-Headers: X-Request-Id\r\n");
   }
   if (request_id)
-    append_header(out, "X-Request-Id", options.request_id);
+    append_field(out, "X-Request-Id", options.request_id);
   if (options.version == 10) {
     if (options.keep_alive)
       out.append("Connection: keep-alive\r\n");

@@ -195,18 +195,33 @@ void SqliteStore::announce_locked(bool mirrored) {
     synced_.store(before + 1, std::memory_order_release);
 }
 
-core::Result<std::vector<Mysfit>> SqliteStore::do_list(const std::optional<Filter>& filter) {
+core::Result<const MirrorTable*> SqliteStore::fresh_table() {
   if (auto synced = sync(); !synced)
     return synced.error();
-  return table_.load(std::memory_order_acquire)->list(filter);
+  return table_.load(std::memory_order_acquire);
+}
+
+core::Result<const MirrorTable::Row*> SqliteStore::fresh_row(const std::string& id) {
+  auto table = fresh_table();
+  if (!table)
+    return table.error();
+  if (const MirrorTable::Row* row = table.value()->find(id))
+    return row;
+  return not_found(id);
+}
+
+core::Result<std::vector<Mysfit>> SqliteStore::do_list(const std::optional<Filter>& filter) {
+  auto table = fresh_table();
+  if (!table)
+    return table.error();
+  return table.value()->list(filter);
 }
 
 core::Result<Mysfit> SqliteStore::do_get(const std::string& id) {
-  if (auto synced = sync(); !synced)
-    return synced.error();
-  if (const MirrorTable::Row* row = table_.load(std::memory_order_acquire)->find(id))
-    return MirrorTable::snapshot(*row);
-  return not_found(id);
+  auto row = fresh_row(id);
+  if (!row)
+    return row.error();
+  return MirrorTable::snapshot(*row.value());
 }
 
 core::Result<std::int64_t> SqliteStore::do_like(const std::string& id) {
@@ -292,22 +307,19 @@ void SqliteStore::get(const std::string& id, Callback<Mysfit> done) {
 }
 
 void SqliteStore::list_json(std::optional<Filter> filter, Callback<std::string> done) {
-  if (auto synced = sync(); !synced) {
-    done(synced.error());
-    return;
-  }
-  done(table_.load(std::memory_order_acquire)->list_json(filter));
+  auto table = fresh_table();
+  if (!table)
+    done(table.error());
+  else
+    done(table.value()->list_json(filter));
 }
 
 void SqliteStore::profile_json(const std::string& id, Callback<std::string> done) {
-  if (auto synced = sync(); !synced) {
-    done(synced.error());
-    return;
-  }
-  if (const MirrorTable::Row* row = table_.load(std::memory_order_acquire)->find(id))
-    done(MirrorTable::profile_json(*row));
+  auto row = fresh_row(id);
+  if (!row)
+    done(row.error());
   else
-    done(not_found(id));
+    done(MirrorTable::profile_json(*row.value()));
 }
 
 void SqliteStore::like(const std::string& id, Callback<std::int64_t> done) {

@@ -10,11 +10,10 @@
 
 #include "core/result.hpp"
 #include "store/sqlite/change_beacon.hpp"
+#include "store/sqlite/mirror_table.hpp"
 #include "store/store.hpp"
 
 namespace mysfits::store {
-
-class MirrorTable;
 
 // The embedded store: one SQLite file in WAL mode (durability trade-off: see
 // sqlite_connection.cpp). Every call completes inline, before it returns.
@@ -84,6 +83,9 @@ class SqliteStore final : public Store {
   // After one of our commits, write_mutex_ held: bumps the beacon.
   void announce_locked(bool mirrored);
 
+  // The mirror after catching up with other processes' writes; a row of it, or kNotFound.
+  core::Result<const MirrorTable*> fresh_table();
+  core::Result<const MirrorTable::Row*> fresh_row(const std::string& id);
   core::Result<std::vector<Mysfit>> do_list(const std::optional<Filter>& filter);
   core::Result<Mysfit> do_get(const std::string& id);
   core::Result<std::int64_t> do_like(const std::string& id);
