@@ -44,6 +44,16 @@ std::map<std::string, Usage> usage_by_child(const RunningUp& up) {
   return out;
 }
 
+// Under AddressSanitizer a freed block waits in a quarantine (up to 256 MiB) before it is reused,
+// so resident memory grows with the requests served whatever the program does: the figure is
+// the sanitizer's, not ours. There the flatness of memory is the plain build's check, and leaks
+// are LeakSanitizer's at each child's exit; descriptors are checked in both.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kResidentMemoryIsOurs = false;
+#else
+constexpr bool kResidentMemoryIsOurs = true;
+#endif
+
 int soak_seconds() {
   const char* env = std::getenv("MYSFITS_SOAK_SECONDS");
   int seconds = env ? std::atoi(env) : 0;
@@ -106,7 +116,9 @@ TEST(Soak, SeventyPercentOfCapacityWithNoFailureNoLostWriteAndFlatResources) {
               << start.fds << " -> " << end.fds << '\n';
     // Flat: what a warmed-up process holds may wobble with allocator caches, not grow with
     // the number of requests served.
-    EXPECT_LE(end.rss_kb, start.rss_kb + start.rss_kb / 5 + 4096) << name << " memory grew";
+    if (kResidentMemoryIsOurs) {
+      EXPECT_LE(end.rss_kb, start.rss_kb + start.rss_kb / 5 + 4096) << name << " memory grew";
+    }
     EXPECT_LE(end.fds, start.fds + 16) << name << " descriptors grew";
   }
   EXPECT_EQ(up.process().signal_and_wait(SIGTERM, 30s), 0) << up.process().log();
