@@ -113,8 +113,10 @@ asio::awaitable<void> worker(int index, const TrafficOptions& options,
   std::mt19937 rng(static_cast<unsigned>(index * 7919 + 17));
   std::uniform_int_distribution<int> percent(0, 99);
   std::uniform_int_distribution<std::size_t> pick(0, ids.size() - 1);
-  // Open-loop pacing per connection: request k starts at start + k * interval, so a slow answer
-  // is not hidden by sending fewer requests (the coordinated-omission trap).
+  // Open-loop pacing per connection: request k is due at start + k * interval, and its latency
+  // counts from then, so a slow answer is hidden neither by sending fewer requests nor by
+  // timing the requests queued behind it from when they finally went out (the
+  // coordinated-omission trap).
   const double per_connection = options.rate / options.connections;
   const auto interval = per_connection > 0
                             ? std::chrono::duration_cast<Clock::duration>(
@@ -123,11 +125,13 @@ asio::awaitable<void> worker(int index, const TrafficOptions& options,
   auto next = Clock::now() + interval * index / std::max(1, options.connections);
   asio::steady_timer timer(ex);
   while (Clock::now() < deadline && !(stop && stop->load())) {
+    auto started = Clock::now();
     if (interval.count() > 0) {
-      if (next > Clock::now()) {
+      if (next > started) {
         timer.expires_at(next);
         co_await timer.async_wait(asio::use_awaitable);
       }
+      started = next;
       next += interval;
     }
     int roll = percent(rng);
@@ -135,7 +139,6 @@ asio::awaitable<void> worker(int index, const TrafficOptions& options,
     Op op = roll < options.read_percent                          ? Op::kRead
             : roll < options.read_percent + options.like_percent ? Op::kLike
                                                                  : Op::kAdopt;
-    auto started = Clock::now();
     Outcome out;
     if (op == Op::kRead)
       out = co_await connection.exchange(http::verb::get, "/mysfits/" + id);
@@ -196,10 +199,14 @@ TrafficReport run_traffic(const TrafficOptions& options, const std::vector<std::
   Shared shared;
   auto started = Clock::now();
   auto deadline = started + options.duration;
-  for (int i = 0; i < options.connections; ++i)
-    asio::co_spawn(ioc, worker(i, options, ids, stop, deadline, shared), asio::detached);
   // Two threads: enough to keep a few hundred connections busy without competing with the
-  // system under test for the machine's cores.
+  // system under test for the machine's cores. Each connection on its own strand: Beast
+  // requires every handler of a tcp_stream, its timeout timer's among them (which runs even when
+  // cancelled), to run in one strand, never on one thread while the next operation starts on
+  // the other.
+  for (int i = 0; i < options.connections; ++i)
+    asio::co_spawn(asio::make_strand(ioc), worker(i, options, ids, stop, deadline, shared),
+                   asio::detached);
   std::thread helper([&] { ioc.run(); });
   ioc.run();
   helper.join();
