@@ -21,7 +21,9 @@ void add_service_options(CLI::App& app, ServiceConfig& config) {
   app.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
-  app.add_option("--threads", config.threads, "Worker threads (0: one per core)")
+  app.add_option("--threads", config.threads,
+                 "Worker threads (0: one per CPU this process may use: its CPU affinity and cgroup "
+                 "CPU limit)")
       ->envname("THREADS")
       ->check(CLI::Range(0, 256));
   app.add_option("--drain-timeout-ms", config.drain_timeout_ms,

@@ -18,7 +18,7 @@ struct ServiceConfig {
   std::uint16_t port = 8080;       // PORT / --port
   std::uint16_t admin_port = 0;    // ADMIN_PORT / --admin-port (0: off)
   std::string log_level = "info";  // LOG_LEVEL / --log-level
-  int threads = 0;                 // THREADS / --threads (0: one per core)
+  int threads = 0;                 // THREADS / --threads (0: CpuAllowance::worker_threads)
   int drain_timeout_ms = 20'000;   // DRAIN_TIMEOUT_MS / --drain-timeout-ms
   // REQUEST_TIMEOUT_MS / --request-timeout-ms: first byte to last byte of a request; a client
   // that sends half a request and stops is cut off here (ServerLimits::request_timeout).

@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/cpu_allowance.hpp"
 #include "core/http_session.hpp"
 #include "core/io_context.hpp"
 #include "core/logging.hpp"
@@ -57,10 +58,12 @@ struct HttpServer::Impl {
 
   Impl(HttpServer& o, ServerOptions opts, std::shared_ptr<Metrics> m)
       : owner(o), options(std::move(opts)), metrics(std::move(m)) {
-    int n = options.threads > 0 ? options.threads
-                                : static_cast<int>(std::thread::hardware_concurrency());
-    if (n <= 0)
-      n = 1;
+    int n = options.threads;
+    if (n <= 0) {
+      const auto allowance = cpu_allowance();
+      n = allowance.worker_threads();
+      log_info("workers", {{"threads", n}, {"from", allowance.describe()}});
+    }
     for (int i = 0; i < n; ++i)
       workers.push_back(std::make_unique<detail::Worker>(i));
   }

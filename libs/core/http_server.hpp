@@ -29,7 +29,7 @@ struct ServerLimits {
 
 struct ServerOptions {
   std::string service_name = "mysfits";
-  int threads = 0;  // 0: one per core
+  int threads = 0;  // 0: one per CPU this process may use (CpuAllowance::worker_threads)
   ServerLimits limits;
   bool cors = true;  // answer preflights, add Access-Control-Allow-Origin
   std::string cors_origin = "*";
