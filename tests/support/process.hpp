@@ -17,7 +17,8 @@ std::string source_path(const std::string& relative);
 // post-mortems).
 std::string temp_dir();
 
-// A loopback port that was free a moment ago (bound to port 0, then released).
+// A loopback port that was free a moment ago and that nothing else hands out: below the
+// kernel's ephemeral range, reserved for this process (free_port.cpp says why).
 std::uint16_t free_port();
 
 // A child process in its own process group. The destructor kills the whole group (SIGKILL) and
