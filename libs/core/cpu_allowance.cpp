@@ -120,7 +120,8 @@ std::optional<double> cgroup_cpu_quota(const fs::path& cgroup_root, std::string_
     const auto second = first == std::string::npos ? first : line.find(':', first + 1);
     if (second == std::string::npos)
       continue;
-    const std::string_view controllers = std::string_view(line).substr(first + 1, second - first - 1);
+    const std::string_view controllers =
+        std::string_view(line).substr(first + 1, second - first - 1);
     const std::string_view path = std::string_view(line).substr(second + 1);
     if (controllers.empty()) {
       keep_tighter(best, tightest_along(cgroup_root, path, v2_quota));
