@@ -8,6 +8,7 @@
 // before our `mysfits up` had even written its state. So the ports come from just below the
 // ephemeral range, where only this function looks, and concurrent test processes keep out of
 // each other's way with an flock per port, held for the life of the process that chose it.
+// The browser tests pick from the 2,000 ports below these (tests/web/system.mjs).
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/file.h>

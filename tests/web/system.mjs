@@ -30,16 +30,48 @@ function killGroup(child, signal) {
   }
 }
 
-// A loopback port that was free a moment ago.
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// A loopback port that was free a moment ago and that nothing else hands out. Binding port 0
+// would draw from the kernel's ephemeral range, which every outgoing connection and every
+// other bind to port 0 on the machine draws from too, so a concurrent test could be handed the
+// same port before `mysfits up`'s gateway binds it (it binds last). Ports come instead from
+// just below the range the C++ tests reserve (tests/support/free_port.cpp: the 12,000 ports
+// under the ephemeral range), a band only this process picks from.
+const kBandSize = 2000;
+const handedOut = new Set();
+
+function ephemeralLow() {
+  try {
+    return Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s+/)[0]);
+  } catch {
+    return 32768;
+  }
+}
+
+function tryListen(port) {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const {port} = server.address();
-      server.close(() => resolve(port));
+    server.once("error", () => resolve(null));
+    server.listen(port, "127.0.0.1", () => {
+      const bound = server.address().port;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+export async function freePort() {
+  const last = ephemeralLow() - 12000 - 1;
+  const first = last - kBandSize + 1;
+  if (first >= 1024) {
+    for (let attempt = 0; attempt < 200; ++attempt) {
+      const port = first + Math.floor(Math.random() * kBandSize);
+      if (handedOut.has(port)) continue;
+      if ((await tryListen(port)) === port) {
+        handedOut.add(port);
+        return port;
+      }
+    }
+  }
+  return tryListen(0);
 }
 
 function tail(file, lines = 40) {
