@@ -105,15 +105,21 @@ void MysfitApi::adopt(const core::Request& request, Responder responder) {
   persist_adopt(request, std::move(responder));
 }
 
+// The split services' calls are logged at info: they are how an operator sees, in the
+// monolith's log, that a route has moved (the request id joins it to the caller's line).
 void MysfitApi::fulfill_like(const core::Request& request, Responder responder) {
-  if (valid_id(request, responder).empty())
+  std::string_view id = valid_id(request, responder);
+  if (id.empty())
     return;
+  core::log_info("fulfill-like", {{"mysfit_id", id}, {"request_id", request.request_id()}});
   persist_like(request, std::move(responder));
 }
 
 void MysfitApi::fulfill_adopt(const core::Request& request, Responder responder) {
-  if (valid_id(request, responder).empty())
+  std::string_view id = valid_id(request, responder);
+  if (id.empty())
     return;
+  core::log_info("fulfill-adopt", {{"mysfit_id", id}, {"request_id", request.request_id()}});
   persist_adopt(request, std::move(responder));
 }
 
