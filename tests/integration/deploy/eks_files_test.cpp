@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "manifest_set.hpp"
+#include "pod_spec.hpp"
 #include "support/process.hpp"
 
 namespace mysfits::testing::deploy {
@@ -129,6 +130,50 @@ TEST(ClusterConfig, CreatesTheRolesAndAddonsTheManifestsNeed) {
     EXPECT_GE(group["minSize"].as<int>(), 2) << "a drain must leave a node for the PDBs";
 }
 
+// Nothing scales the nodes, so every service at its autoscaler's maximum, plus the surge pod of a
+// rollout, must fit the node group's smallest size beside the system pods.
+TEST(ClusterConfig, AutoscalerMaximaFitTheNodeGroup) {
+  struct NodeType {
+    long long allocatable_millicores;  // 2 vCPUs less the EKS AMI's kube-reserved 70m
+    int max_pods;                      // the VPC CNI's limit without prefix delegation
+  };
+  const std::map<std::string, NodeType> kNodeTypes = {{"t3.medium", {1930, 17}},
+                                                      {"t4g.medium", {1930, 17}}};
+  // Requests of the system pods (docs/deploy-eks.md, "Capacity"): per node aws-node, kube-proxy
+  // and the Pod Identity agent; per cluster CoreDNS (2), metrics-server (2), the controller (2).
+  constexpr long long kSystemPerNode = 150;
+  constexpr long long kSystemPerCluster = 500;
+  constexpr int kSystemPodsPerNode = 3;
+  constexpr int kSystemPodsPerCluster = 6;
+
+  const auto cluster = YAML::LoadFile(source_path("deploy/eks/cluster.yaml"));
+  ASSERT_EQ(cluster["managedNodeGroups"].size(), 1u);
+  const auto group = cluster["managedNodeGroups"][0];
+  const auto type = kNodeTypes.find(str(group["instanceType"]));
+  ASSERT_NE(type, kNodeTypes.end()) << "no capacity figures for " << str(group["instanceType"]);
+  const int nodes = group["minSize"].as<int>();
+  EXPECT_EQ(group["maxSize"].as<int>(), nodes) << "nothing here scales nodes; see Capacity";
+
+  const auto& set = release_render();
+  long long requested = 0;
+  int pods = 0;
+  for (const auto& scaler : set.of_kind("HorizontalPodAutoscaler")) {
+    const auto name = str(scaler["spec"]["scaleTargetRef"]["name"]);
+    const auto deployment = set.find("Deployment", name);
+    const auto surge = deployment["spec"]["strategy"]["rollingUpdate"]["maxSurge"].as<int>();
+    const auto cpu = quantity_millicores(str(
+        deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"]));
+    ASSERT_TRUE(cpu) << name;
+    const int peak = scaler["spec"]["maxReplicas"].as<int>() + surge;
+    requested += peak * *cpu;
+    pods += peak;
+  }
+  const auto capacity =
+      nodes * (type->second.allocatable_millicores - kSystemPerNode) - kSystemPerCluster;
+  EXPECT_LE(requested, capacity) << "CPU requested at the autoscalers' maxima (m)";
+  EXPECT_LE(pods, nodes * (type->second.max_pods - kSystemPodsPerNode) - kSystemPodsPerCluster);
+}
+
 class ConfigureRelease : public ::testing::Test {
  protected:
   // A copy of deploy/ to edit: the script changes the files next to it.
@@ -142,9 +187,11 @@ class ConfigureRelease : public ::testing::Test {
   }
 
   CommandResult configure(const std::string& account, const std::string& region,
-                          const std::string& tag, const std::string& table) {
+                          const std::string& tag, const std::string& table,
+                          const std::string& arch = "amd64") {
     return run_command({"env", "AWS_ACCOUNT_ID=" + account, "AWS_REGION=" + region, "TAG=" + tag,
-                        (root_ / "deploy/eks/configure-release").string(), "--table", table});
+                        "ARCH=" + arch, (root_ / "deploy/eks/configure-release").string(),
+                        "--table", table});
   }
 
   // The edited files without their comments (which quote the example values).
@@ -166,7 +213,7 @@ class ConfigureRelease : public ::testing::Test {
 
 TEST_F(ConfigureRelease, WritesOneSetOfValuesEverywhereAndCanBeRerun) {
   ASSERT_EQ(configure("123456789012", "eu-west-1", "first", "Other").exit_code, 0);
-  const auto result = configure("210987654321", "ap-south-1", "1a2b3c4", "Mysfits");
+  const auto result = configure("210987654321", "ap-south-1", "1a2b3c4", "Mysfits", "arm64");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   for (const auto& overlay : all_overlays()) {
     if (!overlay.release)
@@ -191,43 +238,26 @@ TEST_F(ConfigureRelease, WritesOneSetOfValuesEverywhereAndCanBeRerun) {
             std::string::npos);
   const auto cluster = YAML::LoadFile((root_ / "deploy/eks/cluster.yaml").string());
   EXPECT_EQ(str(cluster["metadata"]["region"]), "ap-south-1");
+  // One setting for the images' platform and the nodes that run them.
+  EXPECT_EQ(str(cluster["managedNodeGroups"][0]["instanceType"]), "t4g.medium");
   for (const auto* stale : {"123456789012", "eu-west-1", "111122223333", "us-east-1", "Other"})
     EXPECT_EQ(snapshot().find(stale), std::string::npos) << stale << " left behind";
 }
 
 TEST_F(ConfigureRelease, RefusesBadValuesAndChangesNothing) {
   const auto before = snapshot();
-  for (const auto& [account, region, tag, table] :
-       std::vector<std::array<std::string, 4>>{{"12345", "eu-west-1", "v1", "T1x"},
-                                               {"123456789012", "Europe", "v1", "T1x"},
-                                               {"123456789012", "eu-west-1", "latest", "T1x"},
-                                               {"123456789012", "eu-west-1", "v1", "a/b"}}) {
-    const auto result = configure(account, region, tag, table);
-    EXPECT_EQ(result.exit_code, 2) << account << " " << region << " " << tag << " " << table;
+  for (const auto& [account, region, tag, table, arch] : std::vector<std::array<std::string, 5>>{
+           {"12345", "eu-west-1", "v1", "T1x", "amd64"},
+           {"123456789012", "Europe", "v1", "T1x", "amd64"},
+           {"123456789012", "eu-west-1", "latest", "T1x", "amd64"},
+           {"123456789012", "eu-west-1", "v1", "a/b", "amd64"},
+           {"123456789012", "eu-west-1", "v1", "T1x", "x86"}}) {
+    const auto result = configure(account, region, tag, table, arch);
+    EXPECT_EQ(result.exit_code, 2)
+        << account << " " << region << " " << tag << " " << table << " " << arch;
     EXPECT_NE(result.err.find("configure-release:"), std::string::npos) << result.err;
   }
   EXPECT_EQ(snapshot(), before);
-}
-
-TEST(HowTo, AppliesOnlyOverlaysThatCiRendersAndFilesThatExist) {
-  const auto text = read_text(source_path("docs/deploy-eks.md"));
-  ASSERT_FALSE(text.empty());
-  std::set<std::string> rendered;
-  for (const auto& overlay : all_overlays())
-    rendered.insert(overlay.dir);
-  static const std::regex applied(R"((?:-k|kustomize)\s+(deploy/k8s/[\w./-]*[\w-]))");
-  std::set<std::string> used;
-  for (std::sregex_iterator it(text.begin(), text.end(), applied), end; it != end; ++it) {
-    EXPECT_TRUE(rendered.contains((*it)[1])) << (*it)[1] << " is applied but not checked";
-    used.insert((*it)[1]);
-  }
-  for (const auto* stage : {"monolith", "like", "like-adopt"}) {
-    EXPECT_TRUE(used.contains(std::string("deploy/k8s/overlays/release/") + stage)) << stage;
-  }
-  static const std::regex file(R"((deploy/(?:eks|docker)/[\w.-]+|web/[\w./-]*\w))");
-  for (std::sregex_iterator it(text.begin(), text.end(), file), end; it != end; ++it) {
-    EXPECT_TRUE(fs::exists(source_path((*it)[1]))) << (*it)[1] << " is named but missing";
-  }
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // Renders every kustomize overlay under deploy/k8s with kubectl and checks that the objects
 // hang together the way a cluster and the ALB need them to: what selects what, which port
-// reaches which container, where each Ingress path lands, and the settings the contract
-// requires. Nothing here needs a cluster.
+// reaches which container, where each Ingress path lands, and the settings the services
+// need. Nothing here needs a cluster.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -59,7 +60,12 @@ TEST_P(RenderedOverlay, HasExactlyTheStageServices) {
   EXPECT_EQ(set().names_of_kind("PodDisruptionBudget"), wanted);
   EXPECT_EQ(set().names_of_kind("HorizontalPodAutoscaler"), wanted);
   EXPECT_EQ(set().names_of_kind("Ingress"), std::vector<std::string>{"mythical-mysfits-eks"});
-  EXPECT_EQ(set().names_of_kind("ServiceAccount"), std::vector<std::string>{"mythical-misfit"});
+  // The monolith's (bound to the table's role) and one of its own for each split service.
+  auto accounts = wanted;
+  std::erase(accounts, kNolike);
+  accounts.push_back("mythical-misfit");
+  std::sort(accounts.begin(), accounts.end());
+  EXPECT_EQ(set().names_of_kind("ServiceAccount"), accounts);
 }
 
 TEST_P(RenderedOverlay, SelectorsMatchPodLabels) {
@@ -67,13 +73,19 @@ TEST_P(RenderedOverlay, SelectorsMatchPodLabels) {
     const auto name = str(deployment["metadata"]["name"]);
     const auto pod_labels = deployment["spec"]["template"]["metadata"]["labels"];
     EXPECT_TRUE(labels_match(deployment["spec"]["selector"]["matchLabels"], pod_labels)) << name;
-    EXPECT_EQ(str(deployment["spec"]["replicas"]), "2") << name;
+    // Release overlays leave the count to the autoscaler; an apply must not reset it.
+    if (GetParam().release)
+      EXPECT_FALSE(deployment["spec"]["replicas"]) << name;
+    else
+      EXPECT_EQ(str(deployment["spec"]["replicas"]), "2") << name;
     const auto service = set().find("Service", name);
     ASSERT_TRUE(service) << name << " has no Service";
     EXPECT_TRUE(labels_match(service["spec"]["selector"], pod_labels)) << name;
     const auto budget = set().find("PodDisruptionBudget", name);
     EXPECT_TRUE(labels_match(budget["spec"]["selector"]["matchLabels"], pod_labels)) << name;
-    EXPECT_LT(budget["spec"]["minAvailable"].as<int>(), 2) << name << ": blocks every drain";
+    // One pod at a time, whatever the replica count (minAvailable would let all but one go).
+    EXPECT_EQ(str(budget["spec"]["maxUnavailable"]), "1") << name;
+    EXPECT_FALSE(budget["spec"]["minAvailable"]) << name;
     const auto scaler = set().find("HorizontalPodAutoscaler", name);
     EXPECT_EQ(str(scaler["spec"]["scaleTargetRef"]["kind"]), "Deployment") << name;
     EXPECT_EQ(str(scaler["spec"]["scaleTargetRef"]["name"]), name);
@@ -174,7 +186,9 @@ TEST_P(RenderedOverlay, FulfillRoutesAnswerAFixed404BeforeTheCatchAll) {
 
 TEST_P(RenderedOverlay, IngressCarriesTheAlbSettings) {
   const auto annotations = ingress()["metadata"]["annotations"];
-  EXPECT_EQ(str(annotations["kubernetes.io/ingress.class"]), "alb");
+  EXPECT_EQ(str(ingress()["spec"]["ingressClassName"]), "alb");
+  EXPECT_FALSE(annotations["kubernetes.io/ingress.class"])
+      << "deprecated; refused beside the field";
   EXPECT_EQ(str(annotations["alb.ingress.kubernetes.io/scheme"]), "internet-facing");
   EXPECT_EQ(str(annotations["alb.ingress.kubernetes.io/target-type"]), "ip");
   const auto health = str(annotations["alb.ingress.kubernetes.io/healthcheck-path"]);
@@ -200,9 +214,11 @@ TEST_P(RenderedOverlay, PodsOutliveTheAlbDeregistration) {
   for (const auto& name : GetParam().deployments) {
     const auto pod = set().find("Deployment", name)["spec"]["template"]["spec"];
     const auto c = container(name);
-    const auto command = c["lifecycle"]["preStop"]["exec"]["command"];
-    ASSERT_TRUE(command && command.size() == 2 && str(command[0]).ends_with("sleep")) << name;
-    const int pre_stop = std::stoi(str(command[1]));
+    // The kubelet's sleep action: the images have no shell and no sleep binary to exec.
+    const auto sleep = c["lifecycle"]["preStop"]["sleep"]["seconds"];
+    ASSERT_TRUE(sleep) << name << ": no preStop sleep";
+    EXPECT_FALSE(c["lifecycle"]["preStop"]["exec"]) << name << ": nothing to exec in the image";
+    const int pre_stop = sleep.as<int>();
     const int drain = std::stoi(str(env_var(c, "DRAIN_TIMEOUT_MS")["value"])) / 1000;
     const int grace = pod["terminationGracePeriodSeconds"].as<int>();
     EXPECT_GE(pre_stop, delay) << name << ": pod stops accepting while the ALB still sends";
@@ -212,7 +228,7 @@ TEST_P(RenderedOverlay, PodsOutliveTheAlbDeregistration) {
   }
 }
 
-TEST_P(RenderedOverlay, ContractEnvironmentIsSet) {
+TEST_P(RenderedOverlay, RequiredEnvironmentIsSet) {
   // A value set literally, or through a ConfigMap of this render that has the key.
   const auto value_of = [&](const YAML::Node& c, const std::string& var) -> std::string {
     const auto entry = env_var(c, var);
@@ -246,7 +262,19 @@ TEST_P(RenderedOverlay, PodsAreHardened) {
     const auto pod = set().find("Deployment", name)["spec"]["template"]["spec"];
     const auto c = container(name);
     EXPECT_EQ(pod["containers"].size(), 1u) << name;
-    EXPECT_EQ(str(pod["serviceAccountName"]), "mythical-misfit") << name;
+    // Only the monolith runs as the account bound to the table's role; the split services
+    // make no AWS call and get an account of their own with no role and no token.
+    const auto account_name = str(pod["serviceAccountName"]);
+    if (name == kNolike) {
+      EXPECT_EQ(account_name, "mythical-misfit");
+    } else {
+      EXPECT_EQ(account_name, name);
+      const auto account = set().find("ServiceAccount", account_name);
+      ASSERT_TRUE(account) << name << ": no ServiceAccount " << account_name;
+      const auto annotations = account["metadata"]["annotations"];
+      EXPECT_FALSE(annotations && annotations["eks.amazonaws.com/role-arn"]) << name;
+      EXPECT_EQ(str(account["automountServiceAccountToken"]), "false") << name;
+    }
     EXPECT_EQ(str(pod["securityContext"]["runAsNonRoot"]), "true") << name;
     EXPECT_EQ(str(pod["securityContext"]["seccompProfile"]["type"]), "RuntimeDefault") << name;
     const auto sc = c["securityContext"];
@@ -259,6 +287,25 @@ TEST_P(RenderedOverlay, PodsAreHardened) {
       EXPECT_TRUE(c["resources"][bound]["cpu"]) << name << " " << bound;
       EXPECT_TRUE(c["resources"][bound]["memory"]) << name << " " << bound;
     }
+  }
+}
+
+TEST_P(RenderedOverlay, ReplicasSpreadOverZonesAndNodes) {
+  for (const auto& name : GetParam().deployments) {
+    const auto deployment = set().find("Deployment", name);
+    const auto pod_labels = deployment["spec"]["template"]["metadata"]["labels"];
+    std::set<std::string> keys;
+    for (const auto& constraint :
+         deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]) {
+      keys.insert(str(constraint["topologyKey"]));
+      // A preference: a pod is never left Pending because a zone or node is full.
+      EXPECT_EQ(str(constraint["whenUnsatisfiable"]), "ScheduleAnyway") << name;
+      EXPECT_EQ(str(constraint["maxSkew"]), "1") << name;
+      EXPECT_TRUE(labels_match(constraint["labelSelector"]["matchLabels"], pod_labels)) << name;
+    }
+    EXPECT_EQ(keys,
+              (std::set<std::string>{"topology.kubernetes.io/zone", "kubernetes.io/hostname"}))
+        << name;
   }
 }
 
