@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <thread>
@@ -69,6 +70,7 @@ TEST(Images, EachIsTheExecutableItsLibrariesAndCertificatesOnly) {
     podman({"rm", id});
     ASSERT_EQ(exported.exit_code, 0) << exported.output;
     const auto listing = deploy::run_command({"tar", "-tvf", archive});
+    std::filesystem::remove(archive);
     ASSERT_EQ(listing.exit_code, 0) << listing.err;
     // Regular files only under these: the executable, the libraries with the loader, their
     // licences, the CA bundle and the few files of /etc that assemble-rootfs writes.
@@ -90,6 +92,93 @@ TEST(Images, EachIsTheExecutableItsLibrariesAndCertificatesOnly) {
                                "--entrypoint", "/bin/sh", image, "-c", "true"});
     EXPECT_NE(shell.exit_code, 0) << "the image has a shell";
   }
+}
+
+// DynamoDB is HTTPS in production: the image's OpenSSL must find the CA bundle where
+// assemble-rootfs put it. A TLS front (nginx, with a certificate made here for 127.0.0.1) stands
+// before dynalite; mounting its CA over the image's bundle file makes the seed and the monolith
+// succeed only if OpenSSL reads that file, and fail without it (verification is on).
+class TlsFront {
+ public:
+  TlsFront(std::uint16_t backend_port)
+      : port_(free_port()), dir_(temp_dir() + "/tls-" + std::to_string(port_)) {
+    std::filesystem::create_directories(dir_);
+    const auto made = deploy::run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048",
+                                           "-nodes", "-days", "1", "-subj", "/CN=mysfits test CA",
+                                           "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                                           dir_ + "/key.pem", "-out", ca_file()});
+    EXPECT_EQ(made.exit_code, 0) << made.err;
+    std::ofstream(dir_ + "/nginx.conf")
+        << "pid " << dir_ << "/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n"
+        << "  access_log off;\n  client_body_temp_path " << dir_ << ";\n  proxy_temp_path " << dir_
+        << ";\n  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n"
+        << "    ssl_certificate " << ca_file() << ";\n    ssl_certificate_key " << dir_
+        << "/key.pem;\n"
+        << "    location / { proxy_pass http://127.0.0.1:" << backend_port << "; }\n  }\n}\n";
+    nginx_ = std::make_unique<Process>(
+        "/usr/sbin/nginx",
+        std::vector<std::string>{"-p", dir_, "-c", dir_ + "/nginx.conf", "-g", "daemon off;"});
+  }
+  // Listening: a plain HTTP request gets nginx's answer (400, not TLS) once it accepts.
+  bool wait_listening() {
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (!http(port_, "GET", "/").ok) {
+      if (std::chrono::steady_clock::now() > deadline || !nginx_->running())
+        return false;
+      std::this_thread::sleep_for(20ms);  // polling a port, not a synchronisation
+    }
+    return true;
+  }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  std::string ca_file() const { return dir_ + "/ca.pem"; }
+  Process& process() { return *nginx_; }
+
+ private:
+  std::uint16_t port_;
+  std::string dir_;
+  std::unique_ptr<Process> nginx_;
+};
+
+TEST(Images, TheirOpenSslTrustsTheCaBundleOverTls) {
+  Dynalite dynalite;
+  TlsFront front(dynalite.port());
+  ASSERT_TRUE(front.wait_listening()) << front.process().log();
+  const auto aws = aws_test_environment(front.url());
+  const auto& set = like_adopt_render();
+  const auto seed = [&](bool with_ca) {
+    ContainerOptions options{image_name("mysfits"),
+                             deploy::pod_spec(set, kNolike),
+                             aws,
+                             {},
+                             {"seed", "--table", kTable}};
+    options.pod.env.clear();
+    if (with_ca)
+      options.read_only_mounts.push_back({front.ca_file(), "/etc/ssl/certs/ca-certificates.crt"});
+    Container seeding(std::move(options));
+    const auto code = seeding.process().wait(60s).value_or(-1);
+    return std::pair{code, seeding.log()};
+  };
+  // Debian's bundle does not know this CA: the handshake must fail.
+  const auto [refused, refused_log] = seed(false);
+  EXPECT_NE(refused, 0) << refused_log;
+  EXPECT_NE(refused_log.find("certificate verify failed"), std::string::npos) << refused_log;
+  const auto [code, log] = seed(true);
+  ASSERT_EQ(code, 0) << log << "\n" << front.process().log();
+
+  const auto port = free_port();
+  ContainerOptions monolith{image_name("mysfits-monolith"),
+                            deploy::pod_spec(set, kNolike),
+                            aws,
+                            {{front.ca_file(), "/etc/ssl/certs/ca-certificates.crt"}},
+                            {}};
+  monolith.env_overrides["HOST"] = "127.0.0.1";
+  monolith.env_overrides["PORT"] = std::to_string(port);
+  monolith.env_overrides["ADMIN_PORT"] = "0";
+  Container running(std::move(monolith));
+  ASSERT_TRUE(wait_ready(port, "/readyz", 60s, &running.process())) << running.log();
+  const auto list = http(port, "GET", "/mysfits");
+  EXPECT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(boost::json::parse(list.body).at("mysfits").as_array().size(), 12u);
 }
 
 // The like-adopt stage from images: dynalite stands in for the table, every other process is a
