@@ -8,6 +8,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <regex>
 #include <set>
@@ -130,8 +131,43 @@ TEST(ClusterConfig, CreatesTheRolesAndAddonsTheManifestsNeed) {
     EXPECT_GE(group["minSize"].as<int>(), 2) << "a drain must leave a node for the PDBs";
 }
 
-// Nothing scales the nodes, so every service at its autoscaler's maximum, plus the surge pod of a
-// rollout, must fit the node group's smallest size beside the system pods.
+// What the pods of a render request at their peak: every autoscaler at its maximum, a Deployment
+// with its rollout's surge pod, a Rollout (whose canary runs beside the stable pods) with a
+// second full set for the one service being canaried.
+struct Peak {
+  long long millicores = 0;
+  int pods = 0;
+};
+
+Peak peak_requests(const ManifestSet& set) {
+  Peak peak;
+  int largest_canary = 0;
+  long long largest_canary_millicores = 0;
+  for (const auto& scaler : set.of_kind("HorizontalPodAutoscaler")) {
+    const auto target = scaler["spec"]["scaleTargetRef"];
+    const auto name = str(target["name"]);
+    const auto deployment = set.find("Deployment", name);  // the pod template, either way
+    const auto cpu = quantity_millicores(str(
+        deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"]));
+    EXPECT_TRUE(cpu) << name;
+    const int maximum = scaler["spec"]["maxReplicas"].as<int>();
+    int pods = maximum;
+    if (str(target["kind"]) == "Deployment") {
+      pods += deployment["spec"]["strategy"]["rollingUpdate"]["maxSurge"].as<int>();
+    } else if (maximum > largest_canary) {
+      largest_canary = maximum;
+      largest_canary_millicores = maximum * cpu.value_or(0);
+    }
+    peak.pods += pods;
+    peak.millicores += pods * cpu.value_or(0);
+  }
+  peak.pods += largest_canary;
+  peak.millicores += largest_canary_millicores;
+  return peak;
+}
+
+// Nothing scales the nodes, so the autoscalers' maxima, with a rollout or a canary under way,
+// must fit the node group beside the system pods.
 TEST(ClusterConfig, AutoscalerMaximaFitTheNodeGroup) {
   struct NodeType {
     long long allocatable_millicores;  // 2 vCPUs less the EKS AMI's kube-reserved 70m
@@ -140,11 +176,12 @@ TEST(ClusterConfig, AutoscalerMaximaFitTheNodeGroup) {
   const std::map<std::string, NodeType> kNodeTypes = {{"t3.medium", {1930, 17}},
                                                       {"t4g.medium", {1930, 17}}};
   // Requests of the system pods (docs/deploy-eks.md, "Capacity"): per node aws-node, kube-proxy
-  // and the Pod Identity agent; per cluster CoreDNS (2), metrics-server (2), the controller (2).
+  // and the Pod Identity agent; per cluster CoreDNS (2), metrics-server (2), the Load Balancer
+  // Controller (2) and the Argo Rollouts controller (1).
   constexpr long long kSystemPerNode = 150;
   constexpr long long kSystemPerCluster = 500;
   constexpr int kSystemPodsPerNode = 3;
-  constexpr int kSystemPodsPerCluster = 6;
+  constexpr int kSystemPodsPerCluster = 7;
 
   const auto cluster = YAML::LoadFile(source_path("deploy/eks/cluster.yaml"));
   ASSERT_EQ(cluster["managedNodeGroups"].size(), 1u);
@@ -153,25 +190,21 @@ TEST(ClusterConfig, AutoscalerMaximaFitTheNodeGroup) {
   ASSERT_NE(type, kNodeTypes.end()) << "no capacity figures for " << str(group["instanceType"]);
   const int nodes = group["minSize"].as<int>();
   EXPECT_EQ(group["maxSize"].as<int>(), nodes) << "nothing here scales nodes; see Capacity";
-
-  const auto& set = release_render();
-  long long requested = 0;
-  int pods = 0;
-  for (const auto& scaler : set.of_kind("HorizontalPodAutoscaler")) {
-    const auto name = str(scaler["spec"]["scaleTargetRef"]["name"]);
-    const auto deployment = set.find("Deployment", name);
-    const auto surge = deployment["spec"]["strategy"]["rollingUpdate"]["maxSurge"].as<int>();
-    const auto cpu = quantity_millicores(str(
-        deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"]));
-    ASSERT_TRUE(cpu) << name;
-    const int peak = scaler["spec"]["maxReplicas"].as<int>() + surge;
-    requested += peak * *cpu;
-    pods += peak;
-  }
-  const auto capacity =
+  const auto millicores =
       nodes * (type->second.allocatable_millicores - kSystemPerNode) - kSystemPerCluster;
-  EXPECT_LE(requested, capacity) << "CPU requested at the autoscalers' maxima (m)";
-  EXPECT_LE(pods, nodes * (type->second.max_pods - kSystemPodsPerNode) - kSystemPodsPerCluster);
+  const auto pods = nodes * (type->second.max_pods - kSystemPodsPerNode) - kSystemPodsPerCluster;
+
+  for (const auto* overlay : {"deploy/k8s/overlays/release/like-adopt",
+                              "deploy/k8s/overlays/release-rollouts/like-adopt"}) {
+    SCOPED_TRACE(overlay);
+    const auto& rendered = rendered_overlay(overlay);
+    ASSERT_TRUE(rendered.manifests) << rendered.error;
+    const auto peak = peak_requests(*rendered.manifests);
+    std::cout << overlay << ": at peak " << peak.pods << " pods requesting " << peak.millicores
+              << "m of " << millicores << "m\n";
+    EXPECT_LE(peak.millicores, millicores) << "CPU requested at the peak (m)";
+    EXPECT_LE(peak.pods, pods);
+  }
 }
 
 class ConfigureRelease : public ::testing::Test {

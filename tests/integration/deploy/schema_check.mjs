@@ -16,17 +16,24 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { parseAllDocuments } from "yaml";
 import Ajv from "ajv";
 
 const require = createRequire(import.meta.url);
 
-// apps/v1 Deployment -> kubernetes-models/_schemas/IoK8sApiAppsV1Deployment
-function schemaModule(apiVersion, kind) {
+// The file of the compiled validator for an apiVersion and kind: Kubernetes' own kinds from the
+// kubernetes-models package (apps/v1 Deployment -> _schemas/IoK8sApiAppsV1Deployment.js), Argo
+// Rollouts' from @kubernetes-models/argo-rollouts.
+function schemaFile(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  const packageRoot = (name) => dirname(require.resolve(`${name}/package.json`));
+  if (group === "argoproj.io")
+    return join(packageRoot("@kubernetes-models/argo-rollouts"), "_schemas",
+                `ComGithubArgoprojArgoRolloutsPkgApisRollouts${capital(version)}${kind}.js`);
   const groupName = group === "" ? "Core" : capital(group.replace(/\.k8s\.io$/, "").split(".")[0]);
-  return `kubernetes-models/_schemas/IoK8sApi${groupName}${capital(version)}${kind}`;
+  return join(packageRoot("kubernetes-models"), "_schemas", `IoK8sApi${groupName}${capital(version)}${kind}.js`);
 }
 
 // A view of value whose reads are recorded: a Map from each object (or array) of the original
@@ -67,7 +74,7 @@ async function checkObject(object, origin) {
   if (!object?.apiVersion || !object?.kind) return [`${name}: no apiVersion or kind`];
   let validate;
   try {
-    ({ validate } = await import(schemaModule(object.apiVersion, object.kind)));
+    ({ validate } = await import(pathToFileURL(schemaFile(object.apiVersion, object.kind))));
   } catch {
     return [`${name}: no schema for ${object.apiVersion} ${object.kind}`];
   }
