@@ -223,6 +223,19 @@ Digest derive_signing_key(std::string_view secret_access_key, std::string_view d
   return hmac_sha256(as_view(k_service), "aws4_request");
 }
 
+const Digest& SigningKeyCache::key(std::string_view secret_access_key, std::string_view date,
+                                   const SigningScope& scope) {
+  if (derivations_ == 0 || secret_ != secret_access_key || date_ != date ||
+      scope_.region != scope.region || scope_.service != scope.service) {
+    key_ = derive_signing_key(secret_access_key, date, scope);
+    secret_ = secret_access_key;
+    date_ = date;
+    scope_ = scope;
+    ++derivations_;
+  }
+  return key_;
+}
+
 std::string signature(const Digest& signing_key, std::string_view to_sign) {
   Digest mac = hmac_sha256(
       std::string_view(reinterpret_cast<const char*>(signing_key.data()), signing_key.size()),
@@ -238,7 +251,9 @@ void sign(SignableRequest& request, const SigningKeys& keys, const SigningScope&
     request.headers.emplace_back("X-Amz-Security-Token", keys.session_token);
   }
   std::string to_sign = string_to_sign(date_time, scope, canonical_request(request));
-  Digest key = derive_signing_key(keys.secret_access_key, date_time.substr(0, 8), scope);
+  thread_local SigningKeyCache keys_of_this_thread;
+  const Digest& key =
+      keys_of_this_thread.key(keys.secret_access_key, date_time.substr(0, 8), scope);
   std::string authorization(kAlgorithm);
   authorization += " Credential=" + keys.access_key_id + "/" + date_time.substr(0, 8) + "/" +
                    scope.region + "/" + scope.service +

@@ -54,6 +54,22 @@ std::string string_to_sign(std::string_view amz_date, const SigningScope& scope,
                            std::string_view canonical_request);
 Digest derive_signing_key(std::string_view secret_access_key, std::string_view date,
                           const SigningScope& scope);
+// The signing key depends only on the secret, the day, the region and the service, so a signer
+// keeps the last one: four HMACs fewer on every request, derived again when the day turns or
+// temporary credentials rotate. One per thread (sign() keeps a thread_local one): no lock.
+class SigningKeyCache {
+ public:
+  const Digest& key(std::string_view secret_access_key, std::string_view date,
+                    const SigningScope& scope);
+  std::size_t derivations() const { return derivations_; }
+
+ private:
+  std::string secret_, date_;
+  SigningScope scope_;
+  Digest key_{};
+  std::size_t derivations_ = 0;
+};
+
 // The lower-case hex signature of a string to sign.
 std::string signature(const Digest& signing_key, std::string_view string_to_sign);
 

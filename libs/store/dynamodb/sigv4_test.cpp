@@ -147,6 +147,28 @@ TEST(SigV4, DerivesTheDocumentedSigningKey) {
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
+TEST(SigV4, TheSigningKeyIsDerivedOncePerDayRegionServiceAndSecret) {
+  SigningKeyCache cache;
+  const SigningScope scope{"us-east-1", "dynamodb"};
+  const auto first = cache.key("secret", "20150830", scope);
+  EXPECT_EQ(first, derive_signing_key("secret", "20150830", scope));
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(cache.key("secret", "20150830", scope), first);
+  EXPECT_EQ(cache.derivations(), 1u);
+  // Each input that takes part in the key makes a new one, and the right one.
+  const SigningScope other_region{"eu-west-1", "dynamodb"};
+  const SigningScope other_service{"us-east-1", "sts"};
+  EXPECT_EQ(cache.key("secret", "20150831", scope),
+            derive_signing_key("secret", "20150831", scope));
+  EXPECT_EQ(cache.key("secret", "20150831", other_region),
+            derive_signing_key("secret", "20150831", other_region));
+  EXPECT_EQ(cache.key("secret", "20150831", other_service),
+            derive_signing_key("secret", "20150831", other_service));
+  EXPECT_EQ(cache.key("rotated", "20150831", other_service),
+            derive_signing_key("rotated", "20150831", other_service));
+  EXPECT_EQ(cache.derivations(), 5u);
+}
+
 TEST(SigV4, IamListUsersExample) {
   SignableRequest request;
   request.method = "GET";
