@@ -44,9 +44,10 @@ class Service:
     """One child in its own process group, output to a log file; stop() ends the whole group
     (nginx's workers included)."""
 
-    def __init__(self, name, argv, log_dir, env=None, cwd=None):
+    def __init__(self, name, argv, log_dir, env=None, cwd=None, cpus=None):
         self.name = name
-        self.argv = argv
+        # cpus ("0"): the process and everything it forks run on those CPUs only (taskset).
+        self.argv = (["taskset", "-c", cpus] if cpus is not None else []) + argv
         self.env = env or {}
         self.cwd = cwd
         self.log_path = os.path.join(log_dir, f"{name}.log")

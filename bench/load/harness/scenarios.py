@@ -21,6 +21,7 @@ class Run:
         self.long_duration = 2 if quick else 60
         self.warmup = 0 if quick else 1
         self.connections = 16
+        self.wrk_cpus = None  # CPUs wrk runs on (--pin), None: any
         self.ids = []
         self.results = []
         self.skipped = []
@@ -64,15 +65,20 @@ def unexpected_statuses(result, script):
 
 
 def measure(run, key, label, services, port, script, duration=None, audit_port=None,
-            route=""):
+            route="", connections=None, warmup=None):
+    """One scenario; connections and warmup (seconds, 0 for none: a cold first burst) default to
+    the run's."""
     duration = duration or run.duration
+    connections = connections or run.connections
+    warmup = run.warmup if warmup is None else warmup
     url = f"http://127.0.0.1:{port}/"
-    if run.warmup:
-        wrk.run(url, script, run.warmup, run.ids, run.work_dir, run.connections)
+    if warmup:
+        wrk.run(url, script, warmup, run.ids, run.work_dir, connections, cpus=run.wrk_cpus)
     before = settled_likes(audit_port, run.ids) if audit_port else None
     cpu_before = {s.name: s.cpu_seconds() for s in services}
     with wrk.RssSampler(services) as sampler:
-        result = wrk.run(url, script, duration, run.ids, run.work_dir, run.connections)
+        result = wrk.run(url, script, duration, run.ids, run.work_dir, connections,
+                         cpus=run.wrk_cpus)
     cpu = {}
     for s in services:
         now = s.cpu_seconds()
@@ -82,6 +88,7 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
     if crashed:
         raise StartError(f"{', '.join(crashed)} died during {label}")
     entry = {"key": key, "label": label, "route": route, "duration_s": duration,
+             "connections": connections,
              "result": result, "rss": {n: rss_summary(s) for n, s in sampler.samples.items()},
              "cpu_us_per_request": cpu, "audit": None}
     if audit_port:
@@ -90,7 +97,7 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
         unanswered = stored - result["likes_ok"]
         # Likes still in flight when wrk stopped are stored but never counted as answered:
         # at most one per connection (and per timed-out request).
-        allowed = run.connections + result["errors"]["timeout"]
+        allowed = connections + result["errors"]["timeout"]
         entry["audit"] = {"answered_200": result["likes_ok"], "stored": stored,
                           "in_flight_at_stop": unanswered,
                           "passed": 0 <= unanswered <= allowed}

@@ -39,20 +39,26 @@ def render_nginx(template, work_dir, name, **values):
     return instance_dir
 
 
-def nginx_fixed(work_dir, name, workers):
+# Enough for 1,024 clients plus the upstream connections of a proxy.
+NGINX_WORKER_CONNECTIONS = 4096
+
+
+def nginx_fixed(work_dir, name, workers, cpus=None):
     port = free_port()
-    conf_dir = render_nginx("fixed", work_dir, name, PORT=port, WORKERS=workers)
+    conf_dir = render_nginx("fixed", work_dir, name, PORT=port, WORKERS=workers,
+                            WORKER_CONNECTIONS=NGINX_WORKER_CONNECTIONS)
     service = Service(name, ["nginx", "-p", conf_dir, "-c", os.path.join(conf_dir, "fixed.conf"),
-                             "-e", os.path.join(conf_dir, "error.log")], work_dir)
+                             "-e", os.path.join(conf_dir, "error.log")], work_dir, cpus=cpus)
     return service, port
 
 
-def nginx_proxy(work_dir, name, workers, upstream_port):
+def nginx_proxy(work_dir, name, workers, upstream_port, cpus=None):
     port = free_port()
     conf_dir = render_nginx("proxy", work_dir, name, PORT=port, WORKERS=workers,
-                            UPSTREAM_PORT=upstream_port)
+                            UPSTREAM_PORT=upstream_port,
+                            WORKER_CONNECTIONS=NGINX_WORKER_CONNECTIONS)
     service = Service(name, ["nginx", "-p", conf_dir, "-c", os.path.join(conf_dir, "proxy.conf"),
-                             "-e", os.path.join(conf_dir, "error.log")], work_dir)
+                             "-e", os.path.join(conf_dir, "error.log")], work_dir, cpus=cpus)
     return service, port
 
 
@@ -67,27 +73,31 @@ def threads_env(threads):
     return {} if threads is None else {"THREADS": str(threads)}
 
 
-def monolith(binaries, work_dir, name="monolith", threads=None):
+def monolith(binaries, work_dir, name="monolith", threads=None, cpus=None, env=None):
+    """The monolith on SQLite, or on whatever store env names (DDB_TABLE_NAME, ...)."""
     port = free_port()
     db = os.path.join(work_dir, f"{name}.db")
     service = Service(name, [binaries.path("mysfits-monolith")], work_dir,
-                      env=service_env(port, MYSFITS_DB=db, **threads_env(threads)))
+                      env=service_env(port, MYSFITS_DB=db, **threads_env(threads), **(env or {})),
+                      cpus=cpus)
     return service, port
 
 
-def split_service(binaries, work_dir, kind, monolith_port):
+def split_service(binaries, work_dir, kind, monolith_port, threads=None, cpus=None):
     """mysfits-like or mysfits-adopt in front of the monolith at monolith_port."""
     port = free_port()
     service = Service(kind, [binaries.path(f"mysfits-{kind}")], work_dir,
-                      env=service_env(port, MONOLITH_URL=f"127.0.0.1:{monolith_port}"))
+                      env=service_env(port, MONOLITH_URL=f"127.0.0.1:{monolith_port}",
+                                      **threads_env(threads)), cpus=cpus)
     return service, port
 
 
-def gateway(binaries, work_dir, name, ingress_file, upstreams, threads=None):
+def gateway(binaries, work_dir, name, ingress_file, upstreams, threads=None, cpus=None):
     """mysfits-gateway with one Ingress file; upstreams maps Service:port names to local ports."""
     port = free_port()
     argv = [binaries.path("mysfits-gateway"), "--ingress", ingress_file]
     for backend, upstream_port in upstreams.items():
         argv += ["--upstream", f"{backend}=127.0.0.1:{upstream_port}"]
-    service = Service(name, argv, work_dir, env=service_env(port, **threads_env(threads)))
+    service = Service(name, argv, work_dir, env=service_env(port, **threads_env(threads)),
+                      cpus=cpus)
     return service, port

@@ -57,11 +57,14 @@ class RssSampler:
         return False
 
 
-def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeout_s=2):
-    """Runs wrk and returns its figures (see lua/result.lua) plus req/s."""
-    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s",
-            f"--timeout={timeout_s}s", "-s", compose_script(script, out_dir), url,
-            "--", ",".join(ids)]
+def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeout_s=2,
+        cpus=None):
+    """Runs wrk (on the CPUs cpus when given) and returns its figures (see lua/result.lua) plus
+    req/s."""
+    pin = ["taskset", "-c", cpus] if cpus is not None else []
+    argv = pin + ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s",
+                  f"--timeout={timeout_s}s", "-s", compose_script(script, out_dir), url,
+                  "--", ",".join(ids)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(argv, capture_output=True, text=True,
                                timeout=duration_s + timeout_s + 30)
@@ -80,7 +83,7 @@ def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeou
     # The load generator's own CPU: it shares the cores with what it measures.
     wrk_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result["wrk_cpu_us_per_request"] = wrk_cpu * 1e6 / max(result["requests"], 1)
-    shown = argv[:5] + [f"-s bench/load/lua/{script} (with prelude.lua, result.lua)", url,
-                        "-- <catalog ids>"]
+    shown = argv[:len(pin) + 5] + [f"-s bench/load/lua/{script} (with prelude.lua, result.lua)",
+                                   url, "-- <catalog ids>"]
     result["argv"] = " ".join(shown)
     return result
