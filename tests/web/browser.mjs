@@ -27,7 +27,8 @@ export class Watch {
 
   // A new context and page. `expectNetworkErrors`: the page is meant to meet an API that is
   // down or failing, so Chromium's "Failed to load resource" console lines are not problems
-  // there (uncaught page errors still are).
+  // there (uncaught page errors still are). A test that provokes a console error on purpose lists
+  // a text unique to it in page.expectedConsoleErrors.
   async open(browser, {viewport = {width: 1280, height: 900}, expectNetworkErrors = false} = {}) {
     const context = await browser.newContext({viewport});
     context.setDefaultTimeout(10000);
@@ -41,6 +42,7 @@ export class Watch {
     page.on("console", (message) => {
       if (message.type() !== "error") return;
       if (expectNetworkErrors && /Failed to load resource|net::ERR_/.test(message.text())) return;
+      if (page.expectedConsoleErrors?.some((text) => message.text().includes(text))) return;
       this.problems.push(`console error: ${message.text()} (${message.location().url})`);
     });
     return {context, page};

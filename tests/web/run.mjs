@@ -9,6 +9,7 @@ import path from "node:path";
 import {after, before, describe, test} from "node:test";
 import {fileURLToPath} from "node:url";
 
+import {metaPolicy, scriptsAreBlocked, wcagViolations} from "./accessibility.mjs";
 import {isLocalUrl, launchBrowser, Watch} from "./browser.mjs";
 import {freePort, startSystem} from "./system.mjs";
 
@@ -17,6 +18,11 @@ const sourceDir = path.resolve(here, "../..");
 const binDir = path.resolve(process.env.MYSFITS_BIN_DIR ?? path.join(sourceDir, "build/bin"));
 const buildDir = path.dirname(binDir);
 const shotDir = process.env.MYSFITS_SCREENSHOT_DIR ?? path.join(buildDir, "screenshots");
+
+// The site's Content Security Policy, pinned: the accessibility audit must pass without it
+// being loosened by a single source.
+const kSitePolicy = "default-src 'self'; connect-src 'self' http: https:; img-src 'self' data:; " +
+                    "object-src 'none'; base-uri 'none'; form-action 'none'";
 
 const watch = new Watch();
 let system;
@@ -47,6 +53,13 @@ async function openSite(query = "", options = {}) {
   await opened.page.goto(`${system.siteUrl}/${query}`);
   await opened.page.locator('#mysfits[aria-busy="false"]').waitFor({state: "attached"});
   return opened;
+}
+
+// Zero WCAG 2.1 A/AA violations, found under the site's own policy.
+async function expectAccessible(page, what) {
+  assert.deepEqual(await wcagViolations(page), [], `${what}: WCAG 2.1 A/AA violations`);
+  assert.equal(await metaPolicy(page), kSitePolicy, `${what}: the site's policy is unchanged`);
+  assert.ok(await scriptsAreBlocked(page), `${what}: the policy still blocks added scripts`);
 }
 
 const cardNames = (page) => page.locator("li.card h2").allTextContents();
@@ -259,6 +272,54 @@ describe(`website in Chromium`, () => {
     assert.match(await alert.textContent(), /500: write failed/);
     assert.ok((await card(page, name).textContent()).includes(likesText(before)));
     assert.equal((await profileOf(mysfitId)).likes, before);
+    await context.close();
+  });
+
+  test("the home page meets WCAG 2.1 A and AA", async () => {
+    const {context, page} = await openSite();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("li.card img")].every((img) => img.complete));
+    await expectAccessible(page, "home page");
+    await context.close();
+  });
+
+  test("a filtered list meets WCAG 2.1 A and AA", async () => {
+    const {context, page} = await openSite();
+    await page.getByLabel("Lawful/Chaotic", {exact: true}).selectOption("Chaotic");
+    await page.locator('#mysfits[aria-busy="false"]').waitFor({state: "attached"});
+    assert.ok((await cardNames(page)).length < catalog.length, "the list is filtered");
+    await expectAccessible(page, "filtered list");
+    await context.close();
+  });
+
+  test("the open profile dialog meets WCAG 2.1 A and AA", async () => {
+    const {name} = byName("Hasla");
+    const {context, page} = await openSite();
+    await page.getByRole("button", {name: `View ${name}`, exact: true}).click();
+    const dialog = page.getByRole("dialog", {name});
+    await dialog.getByRole("button", {name: `Adopt ${name}`, exact: true}).waitFor();
+    await expectAccessible(page, "profile dialog");
+    await context.close();
+  });
+
+  test("an adopted mysfit, on its card and in its dialog, meets WCAG 2.1 A and AA", async () => {
+    const {mysfitId, name} = byName("Snowflake");
+    await apiJson(`/mysfits/${mysfitId}/adopt`, {method: "POST"});
+    const {context, page} = await openSite();
+    await card(page, name).getByText("Adopted", {exact: true}).waitFor();
+    await expectAccessible(page, "adopted card");
+    await page.getByRole("button", {name: `View ${name}`, exact: true}).click();
+    await page.getByRole("dialog", {name}).getByText(`${name} has been adopted.`).waitFor();
+    await expectAccessible(page, "adopted profile dialog");
+    await context.close();
+  });
+
+  test("the API-down alert meets WCAG 2.1 A and AA", async () => {
+    const closedPort = await freePort();
+    const {context, page} = await openSite(`?api=http://127.0.0.1:${closedPort}`,
+                                           {expectNetworkErrors: true});
+    await page.getByRole("alert").waitFor();
+    await expectAccessible(page, "API-down alert");
     await context.close();
   });
 
