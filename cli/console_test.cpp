@@ -48,5 +48,53 @@ TEST(Console, ChildLinesAndEventsShareOneColumn) {
   std::fclose(f);
 }
 
+TEST(Console, TextFormatShowsTimeLevelNameEventAndPairs) {
+  LogRecord record{"14:02:11.512", "info", "listening", {{"port", "8080"}, {"admin_port", "0"}}};
+  EXPECT_EQ(Console::format_record("gateway", 10, record, false),
+            "14:02:11.512 INFO  gateway    | listening port=8080 admin_port=0\n");
+  record.level = "error";
+  EXPECT_EQ(Console::format_record("gateway", 7, record, false),
+            "14:02:11.512 ERROR gateway | listening port=8080 admin_port=0\n");
+}
+
+TEST(Console, TextFormatColoursWarningsAndErrorsWhole) {
+  LogRecord record{"14:02:11.512", "warn", "target_health", {{"to", "unhealthy"}}};
+  std::string warn = Console::format_record("gateway", 7, record, true);
+  EXPECT_NE(warn.find("\x1b[1;33mWARN \x1b[0m"), std::string::npos) << warn;
+  EXPECT_NE(warn.find("\x1b[33mtarget_health to=unhealthy\x1b[0m\n"), std::string::npos) << warn;
+  record.level = "error";
+  std::string error = Console::format_record("gateway", 7, record, true);
+  EXPECT_NE(error.find("\x1b[1;31mtarget_health to=unhealthy\x1b[0m\n"), std::string::npos)
+      << error;
+  record.level = "info";
+  std::string info = Console::format_record("gateway", 7, record, true);
+  EXPECT_NE(info.find("target_health \x1b[2mto=\x1b[0munhealthy\n"), std::string::npos) << info;
+  EXPECT_EQ(info.find("\x1b[33m"), std::string::npos) << info;
+}
+
+TEST(Console, TextFormatAlignsLinesThatAreNoRecord) {
+  EXPECT_EQ(Console::format_raw("like-1", 8, "Segmentation fault", false),
+            "                   like-1   | Segmentation fault\n");
+}
+
+TEST(Console, TextFormatRendersChildRecordsAndPassesOtherLinesThrough) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    Console console(f, false, LogFormat::kText);
+    console.announce_name("monolith-1");
+    console.child_line("monolith-1",
+                       R"({"ts":"bad","level":"info","service":"s","event":"listening","port":1})");
+    console.child_line("monolith-1", "plain words");
+    console.warning("like-1 exited");
+  }
+  std::string out = read_all(f);
+  std::fclose(f);
+  EXPECT_NE(out.find("bad          INFO  monolith-1 | listening port=1\n"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("                   monolith-1 | plain words\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" WARN  up         | like-1 exited\n"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace mysfits::cli

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/console.hpp"
 #include "cli/stage_plan.hpp"
 #include "cli/up_runner.hpp"
 
@@ -12,6 +13,7 @@ void add_up_command(CLI::App& app) {
   struct Options {
     UpSettings settings;
     std::string stage = "like-adopt";
+    std::string log_format;  // empty: text on a terminal, else json
   };
   auto options = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -39,9 +41,18 @@ void add_up_command(CLI::App& app) {
   cmd->add_option("--host", options->settings.host,
                   "Listen address of the gateway and the website (services always listen on "
                   "127.0.0.1)");
+  cmd->add_option("--log-format", options->log_format,
+                  "How the services' log lines are shown: text (for people: time, level, "
+                  "service, event, key=value) or json (as the services write them). Default: "
+                  "text on a terminal, else json")
+      ->check(CLI::IsMember(log_format_names()))
+      ->always_capture_default(false);
   cmd->callback([options] {
     options->settings.stage = *parse_stage(options->stage);
-    set_exit_code(run_up(options->settings));
+    const LogFormat log_format = options->log_format.empty()
+                                     ? Console::default_log_format()
+                                     : *parse_log_format(options->log_format);
+    set_exit_code(run_up(options->settings, log_format));
   });
 }
 

@@ -82,13 +82,13 @@ std::vector<std::vector<ChildSpec>> start_tiers(std::vector<ChildSpec> children)
 class UpRun {
  public:
   UpRun(UpSettings settings, UpLayout layout, UpFiles files, std::vector<ChildSpec> plan,
-        UpServers& servers)
+        UpServers& servers, LogFormat log_format)
       : settings_(std::move(settings)),
         layout_(std::move(layout)),
         files_(std::move(files)),
         plan_(std::move(plan)),
         servers_(servers),
-        console_(stdout, Console::colour_wanted()),
+        console_(stdout, Console::colour_wanted(), log_format),
         supervisor_(io_, console_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         stop_event_(io_, Clock::time_point::max()) {
@@ -310,7 +310,7 @@ core::Result<core::Unit> write_gateway_inputs(const UpSettings& settings, const 
 
 }  // namespace
 
-int run_up(const UpSettings& settings) {
+int run_up(const UpSettings& settings, LogFormat log_format) {
   UpFiles files = up_files_for_port(settings.port);
   auto layout = prepare_layout(settings, files);
   if (!layout) {
@@ -341,7 +341,8 @@ int run_up(const UpSettings& settings) {
     fail(written.error().message);
     return 1;
   }
-  int exit_code = UpRun(settings, std::move(*layout), files, std::move(plan), *servers).run();
+  int exit_code =
+      UpRun(settings, std::move(*layout), files, std::move(plan), *servers, log_format).run();
   servers.reset();
   remove_up_files(files);
   return exit_code;

@@ -24,36 +24,39 @@ std::string fresh_dir() {
   return dir.string();
 }
 
-std::vector<std::string> up_args(std::uint16_t port, std::uint16_t web_port,
-                                 std::vector<std::string> extra) {
-  std::vector<std::string> args{"up", "--port", std::to_string(port), "--web-port",
-                                std::to_string(web_port)};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
 }  // namespace
 
-RunningUp::RunningUp(std::vector<std::string> extra_args)
-    : dir_(fresh_dir()),
-      port_(free_port()),
-      web_port_(free_port()),
-      process_(bin_path("mysfits"), up_args(port_, web_port_, std::move(extra_args)),
-               {{"MYSFITS_DB", dir_ + "/mysfits.db"},
-                {"XDG_RUNTIME_DIR", dir_ + "/run"},
+std::string UpLaunch::state_path() const {
+  return runtime_dir() + "/mysfits-up/" + std::to_string(port) + "/state.json";
+}
+
+UpLaunch plan_up(std::vector<std::string> extra_args) {
+  UpLaunch launch;
+  launch.dir = fresh_dir();
+  launch.port = free_port();
+  launch.web_port = free_port();
+  launch.args = {"up", "--port", std::to_string(launch.port), "--web-port",
+                 std::to_string(launch.web_port)};
+  launch.args.insert(launch.args.end(), extra_args.begin(), extra_args.end());
+  launch.env = {{"MYSFITS_DB", launch.dir + "/mysfits.db"},
+                {"XDG_RUNTIME_DIR", launch.runtime_dir()},
                 {"NO_COLOR", "1"},
-                {"LOG_LEVEL", "info"}}) {}
+                {"LOG_LEVEL", "info"}};
+  return launch;
+}
+
+RunningUp::RunningUp(std::vector<std::string> extra_args)
+    : RunningUp(plan_up(std::move(extra_args))) {}
+
+RunningUp::RunningUp(UpLaunch launch)
+    : launch_(std::move(launch)), process_(bin_path("mysfits"), launch_.args, launch_.env) {}
 
 bool RunningUp::wait_serving(std::chrono::milliseconds deadline) {
-  return wait_ready(port_, "/mysfits", deadline, &process_);
+  return wait_ready(launch_.port, "/mysfits", deadline, &process_);
 }
 
-std::string RunningUp::state_path() const {
-  return dir_ + "/run/mysfits-up/" + std::to_string(port_) + "/state.json";
-}
-
-boost::json::value RunningUp::state() const {
-  std::ifstream in(state_path());
+boost::json::value read_json_file(const std::string& path) {
+  std::ifstream in(path);
   if (!in)
     return nullptr;
   std::stringstream text;

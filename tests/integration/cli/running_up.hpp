@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,23 @@
 #include "support/process.hpp"
 
 namespace mysfits::testing {
+
+// How every test starts `mysfits up`: free ports, and its data and runtime files
+// (XDG_RUNTIME_DIR) in a directory of its own.
+struct UpLaunch {
+  std::string dir;
+  std::uint16_t port;
+  std::uint16_t web_port;
+  std::vector<std::string> args;  // "up --port P --web-port W" and the extra arguments
+  std::map<std::string, std::string> env;
+
+  std::string runtime_dir() const { return dir + "/run"; }
+  std::string state_path() const;
+};
+UpLaunch plan_up(std::vector<std::string> extra_args);
+
+// A JSON file's value, or null when it is missing or unreadable.
+boost::json::value read_json_file(const std::string& path);
 
 // A `mysfits up` started from build/bin on free ports, with its data and its runtime files
 // (XDG_RUNTIME_DIR) in a directory of its own. The Process guard kills it if a test fails.
@@ -23,18 +41,18 @@ class RunningUp {
   bool wait_serving(std::chrono::milliseconds deadline = std::chrono::seconds(40));
 
   Process& process() { return process_; }
-  std::uint16_t port() const { return port_; }
-  std::uint16_t web_port() const { return web_port_; }
-  std::string state_path() const;
+  std::uint16_t port() const { return launch_.port; }
+  std::uint16_t web_port() const { return launch_.web_port; }
+  std::string state_path() const { return launch_.state_path(); }
   // Its XDG_RUNTIME_DIR: `mysfits migrate` needs the same one to find it.
-  std::string runtime_dir() const { return dir_ + "/run"; }
+  std::string runtime_dir() const { return launch_.runtime_dir(); }
   // state.json, or null when it is missing or unreadable.
-  boost::json::value state() const;
+  boost::json::value state() const { return read_json_file(state_path()); }
 
  private:
-  std::string dir_;
-  std::uint16_t port_;
-  std::uint16_t web_port_;
+  explicit RunningUp(UpLaunch launch);
+
+  UpLaunch launch_;
   Process process_;
 };
 
