@@ -23,6 +23,7 @@ void put_optional(json::object& obj, const char* key, const std::optional<std::s
 json::value to_json(const Condition& c) {
   json::object out;
   out["field"] = field_name(c.field);
+  out["summary"] = describe_condition(c);
   if (c.field == ConditionField::kHttpHeader)
     out["httpHeaderName"] = c.header_name;
   if (c.field == ConditionField::kQueryString) {

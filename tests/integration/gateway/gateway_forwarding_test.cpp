@@ -67,7 +67,9 @@ TEST(GatewayForwarding, SeedIngressRoutesLikeToTheLikeServiceAndTheRestToTheMono
   EXPECT_LT(fulfill, like_rule);
   EXPECT_LT(like_rule, catch_all);
   EXPECT_NE(catch_all, std::string::npos);
-  EXPECT_NE(page.body.find(addr(monolith_port) + "</td><td class=\"healthy\""), std::string::npos)
+  EXPECT_NE(page.body.find(addr(monolith_port) +
+                           "</code></td><td><span class=\"tag tag-healthy\">healthy</span>"),
+            std::string::npos)
       << page.body;
 }
 
