@@ -30,13 +30,6 @@ std::set<std::string> roles_of(Stage stage) {
   return roles;
 }
 
-const ChildSpec* gateway_of(const std::vector<ChildSpec>& plan) {
-  for (const auto& child : plan)
-    if (child.role == kGatewayRole)
-      return &child;
-  return nullptr;
-}
-
 // The gateway's configuration generation from its status page; -1 when unknown. A reload
 // error, if any, goes to error.
 boost::asio::awaitable<int> gateway_generation(std::uint16_t admin_port, std::string& error) {

@@ -21,15 +21,6 @@ std::string local_url(std::uint16_t port) {
   return "http://127.0.0.1:" + std::to_string(port);
 }
 
-// The address a browser on this machine uses for a listener bound to host.
-std::string browser_url(const std::string& host, std::uint16_t port) {
-  bool wildcard = host == "0.0.0.0" || host == "::" || host.empty();
-  std::string name = wildcard ? "127.0.0.1" : host;
-  if (name.find(':') != std::string::npos)
-    name = "[" + name + "]";
-  return "http://" + name + ":" + std::to_string(port);
-}
-
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width)
     text.append(width - text.size(), ' ');
@@ -37,6 +28,14 @@ std::string pad(std::string text, std::size_t width) {
 }
 
 }  // namespace
+
+std::string browser_url(std::string_view host, std::uint16_t port) {
+  bool wildcard = host == "0.0.0.0" || host == "::" || host.empty();
+  std::string name(wildcard ? "127.0.0.1" : host);
+  if (name.find(':') != std::string::npos)
+    name = "[" + name + "]";
+  return "http://" + name + ":" + std::to_string(port);
+}
 
 std::optional<Stage> parse_stage(std::string_view name) {
   for (const auto& [stage, text] : kStages) {
@@ -122,6 +121,18 @@ std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout&
   return children;
 }
 
+const ChildSpec* gateway_of(const std::vector<ChildSpec>& plan) {
+  for (const auto& child : plan) {
+    if (child.role == kGatewayRole)
+      return &child;
+  }
+  return nullptr;
+}
+
+std::string status_page_url(const UpSettings& settings, std::uint16_t gateway_admin_port) {
+  return browser_url(settings.host, gateway_admin_port) + "/status";
+}
+
 std::vector<std::string> upstream_arguments(Stage stage, const std::vector<ChildSpec>& children) {
   std::vector<std::string> out;
   for (const ServiceRole& role : roles_for(stage)) {
@@ -142,7 +153,8 @@ std::vector<std::string> upstream_arguments(Stage stage, const std::vector<Child
 }
 
 std::string render_summary(const UpSettings& settings, const UpLayout& layout,
-                           const std::vector<ChildStatus>& children, std::string_view store) {
+                           const std::vector<ChildStatus>& children, std::string_view store,
+                           std::uint16_t gateway_admin_port) {
   std::map<std::string, std::string> k8s_names;
   for (const ServiceRole& role : roles_for(Stage::kLikeAdopt)) {
     k8s_names[std::string(role.role)] =
@@ -175,6 +187,8 @@ std::string render_summary(const UpSettings& settings, const UpLayout& layout,
       << api << "\n\n";
   out << "  Website  " << site << "\n";
   out << "  API      " << api << "/mysfits\n";
+  out << "  Status   " << status_page_url(settings, gateway_admin_port)
+      << "  (in a terminal: mysfits status --port " << settings.port << ")\n";
   out << "  Data     " << store << "\n";
   out << "  Ctrl-C stops everything.\n\n";
   return out.str();

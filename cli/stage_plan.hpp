@@ -59,11 +59,22 @@ std::filesystem::path ingress_path(const UpLayout& layout, Stage stage);
 std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout& layout,
                                      const std::function<std::uint16_t()>& pick_port);
 
+// The gateway in the plan (its ready_port is its admin port: status page, /status.json), or null.
+const ChildSpec* gateway_of(const std::vector<ChildSpec>& plan);
+
 // The gateway's upstreams (SERVICE:PORT=ADDR,...) for the children planned (or running).
 std::vector<std::string> upstream_arguments(Stage stage, const std::vector<ChildSpec>& children);
 
-// What runs where, for the user, once everything is ready.
+// What runs where, for the user, once everything is ready, with the gateway's status page on
+// its admin port.
 std::string render_summary(const UpSettings& settings, const UpLayout& layout,
-                           const std::vector<ChildStatus>& children, std::string_view store);
+                           const std::vector<ChildStatus>& children, std::string_view store,
+                           std::uint16_t gateway_admin_port);
+
+// The address a browser on this machine uses for a listener bound to host.
+std::string browser_url(std::string_view host, std::uint16_t port);
+
+// The gateway's status page as a browser on this machine reaches it.
+std::string status_page_url(const UpSettings& settings, std::uint16_t gateway_admin_port);
 
 }  // namespace mysfits::cli

@@ -104,13 +104,16 @@ TEST(StagePlan, SummaryNamesEveryProcessAndTheUrls) {
   std::vector<ChildStatus> children = {{"monolith-1", "monolith", 101, 43000, 0},
                                        {"like-1", "like", 102, 43001, 0},
                                        {"gateway", "gateway", 103, 8080, 0}};
-  std::string text = render_summary(settings, test_layout(), children, "SQLite /data/mysfits.db");
+  std::string text =
+      render_summary(settings, test_layout(), children, "SQLite /data/mysfits.db", 43002);
   EXPECT_NE(text.find("stage like"), std::string::npos);
   EXPECT_NE(text.find("mythical-mysfits-like:80"), std::string::npos);
   EXPECT_NE(text.find("http://127.0.0.1:43001"), std::string::npos);
   EXPECT_NE(text.find("deploy/k8s/stages/like/ingress.yaml"), std::string::npos);
   EXPECT_NE(text.find("Website  http://127.0.0.1:8000"), std::string::npos);
   EXPECT_NE(text.find("API      http://127.0.0.1:8080/mysfits"), std::string::npos);
+  EXPECT_NE(text.find("Status   http://127.0.0.1:43002/status"), std::string::npos) << text;
+  EXPECT_NE(text.find("mysfits status --port 8080"), std::string::npos) << text;
 }
 
 }  // namespace

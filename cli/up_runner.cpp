@@ -160,12 +160,18 @@ class UpRun {
                         store_description(layout_.db_path),
                         ingress_path(layout_, settings_.stage),
                         supervisor_.status()};
+    snapshot.gateway_admin_port = gateway_admin_port();
     std::string json = state_json(snapshot);
     servers_.publish_state(json);
     if (auto written = replace_file(files_.state, json); !written && !state_warning_shown_) {
       state_warning_shown_ = true;
       console_.warning(written.error().message);
     }
+  }
+
+  std::uint16_t gateway_admin_port() const {
+    const ChildSpec* gateway = gateway_of(plan_);
+    return gateway == nullptr ? 0 : gateway->ready_port;
   }
 
   // On io_, like everything that touches the supervisor: one migration or restart at a time,
@@ -229,7 +235,7 @@ class UpRun {
       running_ = true;
       servers_.start();
       console_.block(render_summary(settings_, layout_, supervisor_.status(),
-                                    store_description(layout_.db_path)));
+                                    store_description(layout_.db_path), gateway_admin_port()));
       co_await stop_event_.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     // Front to back: the gateway stops taking requests before anything behind it goes away.

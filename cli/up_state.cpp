@@ -120,6 +120,8 @@ std::string state_json(const UpSnapshot& snapshot) {
       {"ingress", snapshot.ingress.string()},
       {"children", std::move(children)},
   };
+  if (snapshot.gateway_admin_port != 0)
+    state["gateway_admin"] = "http://127.0.0.1:" + std::to_string(snapshot.gateway_admin_port);
   if (snapshot.control_port != 0)
     state["control"] = "http://127.0.0.1:" + std::to_string(snapshot.control_port);
   return json::serialize(state) + "\n";

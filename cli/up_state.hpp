@@ -12,9 +12,11 @@
 
 namespace mysfits::cli {
 
-// What a running `mysfits up` leaves for other processes (the later `mysfits migrate --port P`)
-// to find and change it, in one directory per gateway port (see runtime_dir_for):
-//   state.json    pid, stage, ports, control endpoint, children: rewritten whenever they change
+// What a running `mysfits up` leaves for other processes (the later `mysfits migrate --port P`,
+// `mysfits status --port P`) to find and change it, in one directory per gateway port (see
+// runtime_dir_for):
+//   state.json    pid, stage, ports, control endpoint, the gateway's admin endpoint (its status),
+//                 children: rewritten whenever they change
 //   ingress.yaml  symlink to deploy/k8s/stages/<stage>/ingress.yaml: the gateway's --ingress
 //   upstreams     the gateway's --upstreams-file (SERVICE:PORT=ADDR,... per line)
 // The gateway re-reads both files on SIGHUP, so switching stages without dropping a request is:
@@ -52,6 +54,7 @@ struct UpSnapshot {
   std::string store;               // "SQLite /path" or "DynamoDB table T (DDB_TABLE_NAME)"
   std::filesystem::path ingress;   // the stage's manifest the link points at
   std::vector<ChildStatus> children;
+  std::uint16_t gateway_admin_port = 0;  // its status page and /status.json
 };
 
 std::string state_json(const UpSnapshot& snapshot);

@@ -82,6 +82,7 @@ TEST(UpStateJson, NamesTheStageThePortsTheControlEndpointAndEveryChild) {
   snapshot.settings.port = 18080;
   snapshot.settings.web_port = 18000;
   snapshot.control_port = 40123;
+  snapshot.gateway_admin_port = 40124;
   snapshot.store = "SQLite /d/mysfits.db";
   snapshot.ingress = "/src/deploy/k8s/stages/like/ingress.yaml";
   snapshot.children = {{"monolith-1", "monolith", 100, 40001, 0}, {"like-1", "like", -1, 40002, 2}};
@@ -91,6 +92,7 @@ TEST(UpStateJson, NamesTheStageThePortsTheControlEndpointAndEveryChild) {
   EXPECT_EQ(state.at("port").as_int64(), 18080);
   EXPECT_EQ(state.at("web_port").as_int64(), 18000);
   EXPECT_EQ(state.at("control").as_string(), "http://127.0.0.1:40123");
+  EXPECT_EQ(state.at("gateway_admin").as_string(), "http://127.0.0.1:40124");
   EXPECT_EQ(state.at("ingress").as_string(), "/src/deploy/k8s/stages/like/ingress.yaml");
   const auto& children = state.at("children").as_array();
   ASSERT_EQ(children.size(), 2u);

@@ -24,6 +24,10 @@ const shotDir = process.env.MYSFITS_SCREENSHOT_DIR ?? path.join(buildDir, "scree
 const kSitePolicy = "default-src 'self'; connect-src 'self' http: https:; img-src 'self' data:; " +
                     "object-src 'none'; base-uri 'none'; form-action 'none'";
 
+// The gateway's status page sends its policy as a header: its own files only, nothing inline.
+const kStatusPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; " +
+                      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const watch = new Watch();
 let system;
 let browser;
@@ -320,6 +324,38 @@ describe(`website in Chromium`, () => {
                                            {expectNetworkErrors: true});
     await page.getByRole("alert").waitFor();
     await expectAccessible(page, "API-down alert");
+    await context.close();
+  });
+
+  test("the gateway's status page meets WCAG 2.1 A and AA and refreshes itself", async () => {
+    assert.ok(system.statusPage, `mysfits up names the status page (mode ${system.mode})`);
+    const {context, page} = await watch.open(browser);
+    const response = await page.goto(system.statusPage);
+    assert.equal(response.headers()["content-security-policy"], kStatusPolicy);
+    await page.getByRole("button", {name: "Pause updates"}).waitFor();
+    assert.deepEqual(await wcagViolations(page), [], "status page: WCAG 2.1 A/AA violations");
+    assert.ok(await scriptsAreBlocked(page), "the status page's policy blocks added scripts");
+    await screenshot(page, "status-page", {fullPage: true});
+
+    // A request through the gateway shows up in the monolith's request count without a reload.
+    // (In the page, as the refresh replaces the table's nodes.)
+    const requestsServed = (minimum) => {
+      const heading = [...document.querySelectorAll("h3")]
+        .find((h) => h.textContent === "mythical-mysfits-nolike:80");
+      const frame = document.querySelector(`[aria-labelledby="${heading?.id}"]`);
+      const served = Number(frame?.querySelector("tbody td:nth-child(5)")?.textContent);
+      return served > minimum ? served : null;
+    };
+    const before = await page.evaluate(requestsServed, -1);
+    assert.ok(before >= 1, "the status page shows the monolith's requests");
+    await page.evaluate(() => { window.stillTheSamePage = true; });
+    await apiJson("/mysfits");
+    await page.waitForFunction(requestsServed, before);
+    assert.ok(await page.evaluate(() => window.stillTheSamePage), "updated in place");
+
+    const pause = page.getByRole("button", {name: "Pause updates"});
+    await pause.click();
+    assert.equal(await pause.getAttribute("aria-pressed"), "true");
     await context.close();
   });
 

@@ -157,13 +157,24 @@ export function cliRunsUp(binDir) {
   return help.status === 0 && /--web-port/.test(help.stdout);
 }
 
-// Resolves to {mode, apiBase, siteUrl, workDir, stop()}.
+// The gateway's status page, from the state `mysfits up` records (state.json, written before
+// the table that marks it ready).
+function statusPageOf(runtimeDir, apiPort) {
+  const state = JSON.parse(readFileSync(path.join(runtimeDir, "mysfits-up", String(apiPort),
+                                                  "state.json"), "utf8"));
+  return `${state.gateway_admin}/status`;
+}
+
+// Resolves to {mode, apiBase, siteUrl, statusPage, workDir, stop()}; statusPage is null when
+// the monolith runs alone (no gateway).
 // mode: "up" | "monolith" | "auto" (the default: "up" when the CLI supports it).
 export async function startSystem({binDir, webRoot, workDir, mode = "auto"}) {
   rmSync(workDir, {recursive: true, force: true});
   mkdirSync(workDir, {recursive: true});
   const chosen = mode === "auto" ? (cliRunsUp(binDir) ? "up" : "monolith") : mode;
-  const env = {MYSFITS_DB: path.join(workDir, "mysfits.db"), LOG_LEVEL: "info"};
+  const runtimeDir = path.join(workDir, "run");
+  const env = {MYSFITS_DB: path.join(workDir, "mysfits.db"), LOG_LEVEL: "info",
+               XDG_RUNTIME_DIR: runtimeDir};
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const apiBase = `http://127.0.0.1:${apiPort}`;
   const children = [];
@@ -185,7 +196,8 @@ export async function startSystem({binDir, webRoot, workDir, mode = "auto"}) {
     }
     const siteUrl = `http://127.0.0.1:${webPort}`;
     await waitReady([`${apiBase}/mysfits`, `${siteUrl}/config.js`, `${siteUrl}/`], children);
-    return {mode: chosen, apiBase, siteUrl, workDir, stop};
+    const statusPage = chosen === "up" ? statusPageOf(runtimeDir, apiPort) : null;
+    return {mode: chosen, apiBase, siteUrl, statusPage, workDir, stop};
   } catch (error) {
     await stop();
     throw error;
