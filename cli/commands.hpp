@@ -13,6 +13,7 @@ void add_migrate_command(CLI::App& app);
 void add_restart_command(CLI::App& app);  // in migrate_command.cpp
 void add_routes_command(CLI::App& app);
 void add_seed_command(CLI::App& app);
+void add_status_command(CLI::App& app);
 
 void set_exit_code(int code);
 int exit_code();

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   mysfits::cli::add_restart_command(app);
   mysfits::cli::add_routes_command(app);
   mysfits::cli::add_seed_command(app);
+  mysfits::cli::add_status_command(app);
   mysfits::core::parse_or_exit(app, argc, argv);
   return mysfits::cli::exit_code();
 }

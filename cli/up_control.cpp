@@ -17,41 +17,50 @@ namespace {
 // Starting services and draining the old ones takes seconds; this only bounds a stuck `up`.
 constexpr std::chrono::seconds kMigrationTimeout{120};
 
-// The control port from state.json, or 0 with a message in error.
-std::uint16_t control_port_for(std::uint16_t gateway_port, std::string& error) {
+}  // namespace
+
+std::optional<boost::json::object> read_up_state(std::uint16_t gateway_port, std::string& error) {
   auto files = up_files_for_port(gateway_port);
   std::ifstream in(files.state);
   if (!in) {
     error = "no mysfits up is running with its gateway on port " + std::to_string(gateway_port) +
             " (nothing at " + files.state.string() + ")";
-    return 0;
+    return std::nullopt;
   }
   std::stringstream text;
   text << in.rdbuf();
   boost::system::error_code ec;
   auto doc = boost::json::parse(text.str(), ec);
-  const boost::json::value* control =
-      !ec && doc.is_object() ? doc.as_object().if_contains("control") : nullptr;
-  if (control == nullptr || !control->is_string()) {
+  if (ec || !doc.is_object()) {
+    error = "unreadable " + files.state.string();
+    return std::nullopt;
+  }
+  return std::move(doc.as_object());
+}
+
+std::uint16_t port_in_state(const boost::json::object& state, const char* key,
+                            std::uint16_t gateway_port, std::string& error) {
+  const boost::json::value* address = state.if_contains(key);
+  if (address == nullptr || !address->is_string()) {
     error = "mysfits up on port " + std::to_string(gateway_port) + " is not ready yet";
     return 0;
   }
-  std::string url(control->as_string());
+  std::string url(address->as_string());
   auto colon = url.rfind(':');
   int port = colon == std::string::npos ? 0 : std::atoi(url.c_str() + colon + 1);
   if (port <= 0 || port > 65535) {
-    error = "unreadable control address in " + files.state.string() + ": " + url;
+    error = std::string("unreadable ") + key + " address in the state of mysfits up on port " +
+            std::to_string(gateway_port) + ": " + url;
     return 0;
   }
   return static_cast<std::uint16_t>(port);
 }
 
-}  // namespace
-
 int ask_up(const std::string& command, std::uint16_t gateway_port, const std::string& target,
            const std::string& body) {
   std::string error;
-  std::uint16_t control = control_port_for(gateway_port, error);
+  auto state = read_up_state(gateway_port, error);
+  std::uint16_t control = state ? port_in_state(*state, "control", gateway_port, error) : 0;
   if (control == 0) {
     std::cerr << "mysfits " << command << ": " << error << '\n';
     return 1;

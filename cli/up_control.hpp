@@ -1,9 +1,20 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mysfits::cli {
+
+// The state.json of the running `mysfits up` whose gateway listens on gateway_port; nullopt
+// with a message for people in error when there is none (or it cannot be read).
+std::optional<boost::json::object> read_up_state(std::uint16_t gateway_port, std::string& error);
+
+// The port of a loopback URL that state.json names for key ("control", "gateway_admin"); 0 with
+// a message in error when it is missing (up still starting) or unreadable.
+std::uint16_t port_in_state(const boost::json::object& state, const char* key,
+                            std::uint16_t gateway_port, std::string& error);
 
 // Asks the running `mysfits up` whose gateway listens on gateway_port (found through the state
 // it records) to do something on its control endpoint: POST target with body, waiting until it

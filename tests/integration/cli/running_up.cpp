@@ -55,6 +55,17 @@ bool RunningUp::wait_serving(std::chrono::milliseconds deadline) {
   return wait_ready(launch_.port, "/mysfits", deadline, &process_);
 }
 
+bool RunningUp::wait_started(std::chrono::milliseconds deadline) {
+  for (auto end = Clock::now() + deadline; Clock::now() < end;) {
+    if (process_.log().find(kTableEnd) != std::string::npos)
+      return true;
+    if (!process_.running())
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a file
+  }
+  return false;
+}
+
 boost::json::value read_json_file(const std::string& path) {
   std::ifstream in(path);
   if (!in)

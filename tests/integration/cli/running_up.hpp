@@ -14,6 +14,9 @@
 
 namespace mysfits::testing {
 
+// The last line of the table `mysfits up` prints once everything has started.
+inline constexpr const char* kTableEnd = "Ctrl-C stops everything.";
+
 // How every test starts `mysfits up`: free ports, and its data and runtime files
 // (XDG_RUNTIME_DIR) in a directory of its own.
 struct UpLaunch {
@@ -39,6 +42,9 @@ class RunningUp {
 
   // Waits until the gateway serves the list (the whole system is up) or up has exited.
   bool wait_serving(std::chrono::milliseconds deadline = std::chrono::seconds(40));
+  // Waits until up has printed its table: it has finished starting (a SIGTERM before that
+  // makes it exit 1) and state.json names every child and the gateway's admin endpoint.
+  bool wait_started(std::chrono::milliseconds deadline = std::chrono::seconds(40));
 
   Process& process() { return process_; }
   std::uint16_t port() const { return launch_.port; }

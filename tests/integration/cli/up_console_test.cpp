@@ -8,7 +8,6 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include "running_up.hpp"
 #include "terminal_up.hpp"
@@ -18,8 +17,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-constexpr const char* kTableEnd = "Ctrl-C stops everything.";
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -52,18 +49,6 @@ void expect_gateway_lines_are_json(const std::string& output) {
     ++records;
   }
   EXPECT_GE(records, 2) << output;
-}
-
-// up answers SIGTERM during its start with exit code 1, so the tests stop it once it is up.
-bool wait_started(RunningUp& up) {
-  for (auto end = std::chrono::steady_clock::now() + 40s; std::chrono::steady_clock::now() < end;) {
-    if (up.process().log().find(kTableEnd) != std::string::npos)
-      return true;
-    if (!up.process().running())
-      return false;
-    std::this_thread::sleep_for(20ms);  // polling a file, not a synchronisation
-  }
-  return false;
 }
 
 pid_t pid_of(const json::value& state, const std::string& name) {
@@ -129,14 +114,14 @@ TEST(UpConsole, OnATerminalLogFormatJsonShowsTheLinesAsWrittenAndNoColourWithNoC
 
 TEST(UpConsole, WithoutATerminalTheLinesStayJson) {
   RunningUp up({"--stage", "monolith"});
-  ASSERT_TRUE(wait_started(up)) << up.process().log();
+  ASSERT_TRUE(up.wait_started()) << up.process().log();
   EXPECT_EQ(up.process().signal_and_wait(SIGTERM, 40s), 0) << up.process().log();
   expect_gateway_lines_are_json(up.process().log());
 }
 
 TEST(UpConsole, LogFormatTextWithoutATerminalIsForPeopleWithoutColour) {
   RunningUp up({"--stage", "monolith", "--log-format", "text"});
-  ASSERT_TRUE(wait_started(up)) << up.process().log();
+  ASSERT_TRUE(up.wait_started()) << up.process().log();
   EXPECT_EQ(up.process().signal_and_wait(SIGTERM, 40s), 0) << up.process().log();
   const std::string log = up.process().log();
   EXPECT_TRUE(has_line(log, std::regex(R"(\d\d:\d\d:\d\d\.\d{3} INFO  gateway +\| listening .*)")))
