@@ -3,7 +3,9 @@
 # executable carries what it serves and runs anywhere (the gateway's status page uses the
 # website's stylesheet this way). The file is re-read whenever it changes.
 #
-# Run as a script (cmake -P) it writes that source: -DINPUT= -DOUTPUT= -DNAME= -DNAMESPACE=.
+# Run as a script (cmake -P) it writes that source: -DINPUT= -DOUTPUT= -DNAME= -DNAMESPACE=
+# -DSOURCE_NAME= (the input relative to the source tree: the generated file is the same in
+# every checkout, so ccache shares it between the test build and the image build).
 if(CMAKE_SCRIPT_MODE_FILE)
   file(READ "${INPUT}" bytes HEX)
   string(LENGTH "${bytes}" hex_length)
@@ -16,7 +18,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
   # extend the escape.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${bytes}")
   file(WRITE "${OUTPUT}"
-    "// Generated from ${INPUT} by cmake/EmbedFile.cmake.\n"
+    "// Generated from ${SOURCE_NAME} by cmake/EmbedFile.cmake.\n"
     "#include <string_view>\n\n"
     "namespace ${NAMESPACE} {\n"
     "extern const std::string_view ${NAME};\n"
@@ -31,12 +33,13 @@ function(mysfits_embed_file target)
   cmake_parse_arguments(ARG "" "NAME;NAMESPACE;FILE" "" ${ARGN})
   get_filename_component(input "${ARG_FILE}" ABSOLUTE)
   set(output "${CMAKE_CURRENT_BINARY_DIR}/embedded/${ARG_NAME}.cpp")
+  file(RELATIVE_PATH source_name "${PROJECT_SOURCE_DIR}" "${input}")
   add_custom_command(
     OUTPUT "${output}"
     COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DNAME=${ARG_NAME}
-            -DNAMESPACE=${ARG_NAMESPACE} -P ${MYSFITS_EMBED_SCRIPT}
+            -DNAMESPACE=${ARG_NAMESPACE} -DSOURCE_NAME=${source_name} -P ${MYSFITS_EMBED_SCRIPT}
     DEPENDS "${input}" ${MYSFITS_EMBED_SCRIPT}
-    COMMENT "Embedding ${ARG_FILE}"
+    COMMENT "Embedding ${source_name}"
     VERBATIM)
   target_sources(${target} PRIVATE "${output}")
 endfunction()
