@@ -37,6 +37,24 @@ std::string browser_url(std::string_view host, std::uint16_t port) {
   return "http://" + name + ":" + std::to_string(port);
 }
 
+std::optional<std::pair<std::string, std::string>> parse_exec_override(std::string_view text,
+                                                                       std::string& error) {
+  const auto equals = text.find('=');
+  const auto service = text.substr(0, equals);
+  const bool known = service == kMonolith.role || service == kLike.role || service == kAdopt.role;
+  if (equals == std::string_view::npos || !known) {
+    error = "SERVICE=COMMAND with SERVICE one of monolith, like, adopt (got '" +
+            std::string(text.substr(0, 40)) + "')";
+    return std::nullopt;
+  }
+  const auto command = text.substr(equals + 1);
+  if (command.find_first_not_of(" \t") == std::string_view::npos) {
+    error = std::string(service) + "= needs a command";
+    return std::nullopt;
+  }
+  return std::pair{std::string(service), std::string(command)};
+}
+
 std::optional<Stage> parse_stage(std::string_view name) {
   for (const auto& [stage, text] : kStages) {
     if (text == name)
@@ -88,11 +106,19 @@ std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout&
       child.name = child.role + "-" + std::to_string(i);
       child.port = pick_port();
       child.ready_port = child.port;
-      child.launch.exe = (layout.bin_dir / role.executable).string();
-      // Flags beat the environment, so a HOST, PORT or ADMIN_PORT exported in the user's
-      // shell cannot make every replica fight over one port.
-      child.launch.args = {"--host",       "127.0.0.1", "--port", std::to_string(child.port),
-                           "--admin-port", "0"};
+      if (const auto command = settings.exec.find(role.role); command != settings.exec.end()) {
+        child.launch.exe = "/bin/sh";
+        child.launch.args = {"-c", command->second};
+        child.launch.env = {
+            {"HOST", "127.0.0.1"}, {"PORT", std::to_string(child.port)}, {"ADMIN_PORT", "0"}};
+        child.ready_target = "/";
+      } else {
+        child.launch.exe = (layout.bin_dir / role.executable).string();
+        // Flags beat the environment, so a HOST, PORT or ADMIN_PORT exported in the user's
+        // shell cannot make every replica fight over one port.
+        child.launch.args = {"--host",       "127.0.0.1", "--port", std::to_string(child.port),
+                             "--admin-port", "0"};
+      }
       if (role.role == kMonolith.role) {
         child.launch.env.emplace_back("MYSFITS_DB", layout.db_path.string());
         monolith_ports.push_back(child.port);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,12 +35,22 @@ inline constexpr std::string_view kGatewayRole = "gateway";
 inline constexpr std::string_view kGatewayExecutable = "mysfits-gateway";
 inline constexpr int kServicePort = 80;  // every Service's port in deploy/k8s/base
 
+// What runs instead of a built service (`--exec SERVICE=COMMAND`): COMMAND through `sh -c`, by
+// service role ("monolith", "like", "adopt").
+using ExecOverrides = std::map<std::string, std::string, std::less<>>;
+
+// "like=python3 like.py" -> {"like", "python3 like.py"}; an error text when the service is not
+// one of ours or the command is empty.
+std::optional<std::pair<std::string, std::string>> parse_exec_override(std::string_view text,
+                                                                       std::string& error);
+
 struct UpSettings {
   Stage stage = Stage::kLikeAdopt;
   std::string host = "127.0.0.1";  // the gateway's and the website's listen address
   std::uint16_t port = 8080;       // the gateway (the "ALB")
   std::uint16_t web_port = 8000;   // the website
   int replicas = 1;                // of each service behind the gateway
+  ExecOverrides exec;              // services run from a command of the user's
 };
 
 struct UpLayout {
@@ -56,6 +67,9 @@ std::filesystem::path ingress_path(const UpLayout& layout, Stage stage);
 
 // Every child in start order: the replicas of each service, then the gateway. pick_port
 // returns a free loopback port for each service replica and for the gateway's admin listener.
+// A service in settings.exec runs its command through `sh -c` with the environment ours reads
+// (HOST, PORT, ADMIN_PORT, MONOLITH_URL or MYSFITS_DB, as flags are ours alone) and is ready
+// when GET / answers 200.
 std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout& layout,
                                      const std::function<std::uint16_t()>& pick_port);
 

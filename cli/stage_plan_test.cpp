@@ -116,5 +116,41 @@ TEST(StagePlan, SummaryNamesEveryProcessAndTheUrls) {
   EXPECT_NE(text.find("mysfits status --port 8080"), std::string::npos) << text;
 }
 
+TEST(StagePlan, AServiceOfTheUsersRunsThroughShWithOurEnvironment) {
+  UpSettings settings;
+  settings.stage = Stage::kLike;
+  settings.exec = {{"like", "python3 my_like.py --fast"}};
+  UpLayout layout;
+  layout.bin_dir = "/opt/mysfits/bin";
+  std::uint16_t next = 9000;
+  const auto plan = plan_children(settings, layout, [&next] { return next++; });
+  ASSERT_EQ(plan.size(), 3u);  // monolith-1, like-1, gateway
+  const auto& monolith = plan[0];
+  EXPECT_EQ(monolith.launch.exe, "/opt/mysfits/bin/mysfits-monolith");
+  EXPECT_EQ(monolith.ready_target, "/readyz");
+  const auto& like = plan[1];
+  EXPECT_EQ(like.name, "like-1");
+  EXPECT_EQ(like.launch.exe, "/bin/sh");
+  EXPECT_EQ(like.launch.args, (std::vector<std::string>{"-c", "python3 my_like.py --fast"}));
+  EXPECT_EQ(like.ready_target, "/");
+  std::map<std::string, std::string> env(like.launch.env.begin(), like.launch.env.end());
+  EXPECT_EQ(env["HOST"], "127.0.0.1");
+  EXPECT_EQ(env["PORT"], std::to_string(like.port));
+  EXPECT_EQ(env["ADMIN_PORT"], "0");
+  EXPECT_EQ(env["MONOLITH_URL"], "http://127.0.0.1:" + std::to_string(monolith.port));
+}
+
+TEST(StagePlan, ExecOverridesNameOneOfOurServicesAndACommand) {
+  std::string error;
+  const auto parsed = parse_exec_override("adopt=./adopt --port=$PORT", error);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->first, "adopt");
+  EXPECT_EQ(parsed->second, "./adopt --port=$PORT");
+  for (const char* bad : {"gateway=x", "like", "=x", "like=", "like=  ", "LIKE=x"}) {
+    EXPECT_FALSE(parse_exec_override(bad, error)) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace mysfits::cli

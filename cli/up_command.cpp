@@ -1,9 +1,11 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
+#include "cli/exec_option.hpp"
 #include "cli/stage_plan.hpp"
 #include "cli/up_runner.hpp"
 
@@ -14,6 +16,7 @@ void add_up_command(CLI::App& app) {
     UpSettings settings;
     std::string stage = "like-adopt";
     std::string log_format;  // empty: text on a terminal, else json
+    std::vector<std::string> exec;
   };
   auto options = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -47,8 +50,10 @@ void add_up_command(CLI::App& app) {
                   "text on a terminal, else json")
       ->check(CLI::IsMember(log_format_names()))
       ->always_capture_default(false);
+  add_exec_option(*cmd, options->exec);
   cmd->callback([options] {
     options->settings.stage = *parse_stage(options->stage);
+    options->settings.exec = exec_overrides(options->exec);
     const LogFormat log_format = options->log_format.empty()
                                      ? Console::default_log_format()
                                      : *parse_log_format(options->log_format);
