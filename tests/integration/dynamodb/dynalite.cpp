@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "store/dynamodb/sigv4.hpp"
 #include "support/http_probe.hpp"
 
 namespace mysfits::testing {
@@ -27,6 +28,9 @@ Dynalite::Dynalite() : port_(free_port()) {
   ADD_FAILURE() << "dynalite did not start on port " << port_ << ":\n" << process_->log();
 }
 
+DynamoDbEmulator::DynamoDbEmulator(FaultProxyOptions options)
+    : proxy_(std::make_unique<FaultProxy>(dynalite_.port(), std::move(options))) {}
+
 std::map<std::string, std::string> aws_test_environment(const std::string& endpoint_url) {
   return {{"AWS_ACCESS_KEY_ID", "AKIDMYSFITSTEST"},
           {"AWS_SECRET_ACCESS_KEY", "mysfits-test-secret"},
@@ -41,6 +45,45 @@ std::map<std::string, std::string> aws_test_environment(const std::string& endpo
           {"AWS_WEB_IDENTITY_TOKEN_FILE", ""},
           {"AWS_CONTAINER_CREDENTIALS_FULL_URI", ""},
           {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", ""}};
+}
+
+DirectClient::DirectClient(const std::string& url) {
+  namespace ddb = store::dynamodb;
+  auto env = aws_test_environment(url);
+  chain_ = ddb::credentials::Chain::standard(
+      ddb::credentials::fixed_environment({env.begin(), env.end()}));
+  ddb::ClientSettings settings;
+  settings.endpoint_url = url;
+  settings.deadline = 10s;
+  settings.attempt_timeout = 5s;
+  client_ = std::move(*ddb::DynamoDbClient::create(settings, *chain_));
+}
+
+boost::json::object DirectClient::call(const char* operation, boost::json::object request) {
+  auto reply = client_->call_blocking(operation, std::move(request));
+  EXPECT_TRUE(reply.result.ok()) << operation << ": " << reply.result.error().message;
+  return reply.result.ok() ? *reply.result : boost::json::object{};
+}
+
+HttpResult signed_request(const std::string& url, const std::string& operation,
+                          const std::string& body, const std::string& secret_access_key) {
+  namespace ddb = store::dynamodb;
+  auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  ddb::SignableRequest signable;
+  signable.method = "POST";
+  signable.headers = {{"Host", "127.0.0.1:" + std::to_string(port)},
+                      {"Content-Type", "application/x-amz-json-1.0"},
+                      {"X-Amz-Target", "DynamoDB_20120810." + operation}};
+  signable.payload = body;
+  auto env = aws_test_environment(url);
+  ddb::sign(signable, {env["AWS_ACCESS_KEY_ID"], secret_access_key, env["AWS_SESSION_TOKEN"]},
+            {env["AWS_REGION"], "dynamodb"}, std::chrono::system_clock::now());
+  Headers headers;
+  for (auto& header : signable.headers) {
+    if (header.first != "Host")
+      headers.push_back(std::move(header));
+  }
+  return http(port, "POST", "/", body, headers);
 }
 
 int run_seed(const std::string& endpoint_url, const std::string& table, std::string* output) {

@@ -1,4 +1,4 @@
-// Every monolith route, the same checks on both stores: SQLite and DynamoDB (dynalite, with
+// Every monolith route, the same checks on both stores: SQLite and DynamoDB (the emulator, with
 // pages forced down to 2 items so that every listing follows LastEvaluatedKey).
 #include <gtest/gtest.h>
 
@@ -37,7 +37,7 @@ std::vector<std::string> ids_of(const HttpResult& r) {
 
 // One monolith per store kind, shared by the tests of that kind.
 struct Backend {
-  std::unique_ptr<Dynalite> dynalite;
+  std::unique_ptr<DynamoDbEmulator> dynamodb;
   std::unique_ptr<DynamoMonolith> dynamo;
   std::unique_ptr<Process> sqlite;
   std::uint16_t port = 0;
@@ -50,11 +50,11 @@ Backend& backend(const std::string& kind) {
     return *slot;
   slot = std::make_unique<Backend>();
   if (kind == "dynamodb") {
-    slot->dynalite = std::make_unique<Dynalite>();
+    slot->dynamodb = std::make_unique<DynamoDbEmulator>();
     std::string output;
-    EXPECT_EQ(run_seed(slot->dynalite->url(), "mysfits-api", &output), 0) << output;
+    EXPECT_EQ(run_seed(slot->dynamodb->url(), "mysfits-api", &output), 0) << output;
     slot->dynamo = std::make_unique<DynamoMonolith>(
-        slot->dynalite->url(), "mysfits-api",
+        slot->dynamodb->url(), "mysfits-api",
         std::map<std::string, std::string>{{"DDB_PAGE_LIMIT", "2"}});
     slot->port = slot->dynamo->port();
   } else {

@@ -17,16 +17,18 @@ using namespace std::chrono_literals;
 const std::string kProfile = "/mysfits/a901bb08-1985-42f5-bb77-27439ac14300";
 
 struct FaultFixture : ::testing::Test {
-  Dynalite dynalite;
-  std::unique_ptr<FaultProxy> proxy;
+  DynamoDbEmulator dynamodb;
+  FaultProxy* proxy = &dynamodb.proxy();
   std::unique_ptr<DynamoMonolith> monolith;
 
   void SetUp() override {
     std::string output;
-    ASSERT_EQ(run_seed(dynalite.url(), "Faults", &output), 0) << output;
-    proxy = std::make_unique<FaultProxy>(dynalite.port());
+    ASSERT_EQ(run_seed(dynamodb.url(), "Faults", &output), 0) << output;
     monolith = std::make_unique<DynamoMonolith>(
-        proxy->url(), "Faults", std::map<std::string, std::string>{{"DDB_TIMEOUT_MS", "1500"}});
+        dynamodb.url(), "Faults", std::map<std::string, std::string>{{"DDB_TIMEOUT_MS", "1500"}});
+    // What seeding did is not the test's.
+    proxy->forwarded = 0;
+    proxy->applied_writes = 0;
   }
   std::uint16_t port() { return monolith->port(); }
 

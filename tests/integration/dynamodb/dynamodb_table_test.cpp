@@ -10,8 +10,6 @@
 #include <thread>
 
 #include "integration/dynamodb/dynalite.hpp"
-#include "store/dynamodb/credentials/chain.hpp"
-#include "store/dynamodb/dynamodb_client.hpp"
 #include "store/mysfit.hpp"
 #include "support/http_probe.hpp"
 
@@ -19,35 +17,12 @@ namespace mysfits::testing {
 namespace {
 
 using namespace std::chrono_literals;
-namespace ddb = store::dynamodb;
 
 constexpr const char* kGretta = "a901bb08-1985-42f5-bb77-27439ac14300";
 
 boost::json::value json_of(const HttpResult& r) {
   return boost::json::parse(r.body);
 }
-
-// A DynamoDB client of our own, to build and inspect tables the way other tools would.
-struct DirectClient {
-  std::unique_ptr<ddb::credentials::Chain> chain;
-  std::unique_ptr<ddb::DynamoDbClient> client;
-
-  explicit DirectClient(const std::string& url) {
-    auto env = aws_test_environment(url);
-    chain = ddb::credentials::Chain::standard(
-        ddb::credentials::fixed_environment({env.begin(), env.end()}));
-    ddb::ClientSettings settings;
-    settings.endpoint_url = url;
-    settings.deadline = 10s;
-    settings.attempt_timeout = 5s;
-    client = std::move(*ddb::DynamoDbClient::create(settings, *chain));
-  }
-  boost::json::object call(const char* operation, boost::json::object request) {
-    auto reply = client->call_blocking(operation, std::move(request));
-    EXPECT_TRUE(reply.result.ok()) << operation << ": " << reply.result.error().message;
-    return reply.result.ok() ? *reply.result : boost::json::object{};
-  }
-};
 
 boost::json::object s(const std::string& text) {
   return {{"S", text}};
@@ -100,10 +75,10 @@ void make_workshop_table(DirectClient& direct, const std::string& table) {
 }
 
 TEST(DynamoDbTable, WorksUnchangedOnTheWorkshopsTable) {
-  Dynalite dynalite;
-  DirectClient direct(dynalite.url());
+  DynamoDbEmulator dynamodb;
+  DirectClient direct(dynamodb.url());
   make_workshop_table(direct, "MysfitsTable");
-  DynamoMonolith monolith(dynalite.url(), "MysfitsTable");
+  DynamoMonolith monolith(dynamodb.url(), "MysfitsTable");
   auto list = http(monolith.port(), "GET", "/mysfits?filter=LawChaos&value=Neutral");
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_FALSE(json_of(list).at("mysfits").as_array().empty());
@@ -123,32 +98,32 @@ TEST(DynamoDbTable, WorksUnchangedOnTheWorkshopsTable) {
 }
 
 TEST(DynamoDbTable, SeedTwiceKeepsLikesAndAdoptions) {
-  Dynalite dynalite;
+  DynamoDbEmulator dynamodb;
   std::string output;
-  ASSERT_EQ(run_seed(dynalite.url(), "Seeded", &output), 0) << output;
+  ASSERT_EQ(run_seed(dynamodb.url(), "Seeded", &output), 0) << output;
   EXPECT_NE(output.find("creating table Seeded"), std::string::npos) << output;
   EXPECT_NE(output.find("12 added"), std::string::npos) << output;
   {
-    DynamoMonolith monolith(dynalite.url(), "Seeded");
+    DynamoMonolith monolith(dynamodb.url(), "Seeded");
     ASSERT_EQ(http(monolith.port(), "POST", std::string("/mysfits/") + kGretta + "/like").status,
               200);
     ASSERT_EQ(http(monolith.port(), "POST", std::string("/mysfits/") + kGretta + "/adopt").status,
               200);
   }
-  ASSERT_EQ(run_seed(dynalite.url(), "Seeded", &output), 0) << output;
+  ASSERT_EQ(run_seed(dynamodb.url(), "Seeded", &output), 0) << output;
   EXPECT_NE(output.find("0 added, 12 already there"), std::string::npos) << output;
-  DynamoMonolith monolith(dynalite.url(), "Seeded");
+  DynamoMonolith monolith(dynamodb.url(), "Seeded");
   auto profile = json_of(http(monolith.port(), "GET", std::string("/mysfits/") + kGretta));
   EXPECT_EQ(profile.at("likes").as_int64(), 1);
   EXPECT_TRUE(profile.at("adopted").as_bool());
 }
 
 TEST(DynamoDbTable, FourHundredConcurrentLikesAreAllCounted) {
-  Dynalite dynalite;
-  ASSERT_EQ(run_seed(dynalite.url(), "Likes", nullptr), 0);
+  DynamoDbEmulator dynamodb;
+  ASSERT_EQ(run_seed(dynamodb.url(), "Likes", nullptr), 0);
   // dynalite applies updates of one item one at a time, slowly on a loaded machine: the
   // deadline is generous so that the count, not dynalite's speed, is what this test checks.
-  DynamoMonolith monolith(dynalite.url(), "Likes",
+  DynamoMonolith monolith(dynamodb.url(), "Likes",
                           std::map<std::string, std::string>{{"DDB_TIMEOUT_MS", "60000"}});
   // 400 clients at once, each on its own connection, released together.
   constexpr int kClients = 400;
@@ -185,9 +160,9 @@ TEST(DynamoDbTable, FourHundredConcurrentLikesAreAllCounted) {
 }
 
 TEST(DynamoDbTable, AnAdoptRaceHasExactlyOneWinner) {
-  Dynalite dynalite;
-  ASSERT_EQ(run_seed(dynalite.url(), "Adopt", nullptr), 0);
-  DynamoMonolith monolith(dynalite.url(), "Adopt");
+  DynamoDbEmulator dynamodb;
+  ASSERT_EQ(run_seed(dynamodb.url(), "Adopt", nullptr), 0);
+  DynamoMonolith monolith(dynamodb.url(), "Adopt");
   for (const auto& m : store::catalog()) {
     std::atomic<int> won{0};
     std::atomic<int> conflicts{0};
@@ -209,8 +184,8 @@ TEST(DynamoDbTable, AnAdoptRaceHasExactlyOneWinner) {
 }
 
 TEST(DynamoDbTable, AMonolithWithoutCredentialsFailsAtStartNamingWhatItTried) {
-  Dynalite dynalite;
-  auto env = aws_test_environment(dynalite.url());
+  DynamoDbEmulator dynamodb;
+  auto env = aws_test_environment(dynamodb.url());
   env["AWS_ACCESS_KEY_ID"] = "";  // empty counts as unset
   env["AWS_SECRET_ACCESS_KEY"] = "";
   env["DDB_TABLE_NAME"] = "Anything";
