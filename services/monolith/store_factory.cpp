@@ -17,9 +17,9 @@ core::Result<std::unique_ptr<store::Store>> open_dynamodb_store(const StoreConfi
   settings.table = config.dynamodb_table;
   settings.page_limit = config.dynamodb_page_limit;
   settings.client.deadline = std::chrono::milliseconds(config.dynamodb_timeout_ms);
-  // Timed-out attempts are never resent (an update may have been applied), so one attempt may
-  // use the whole deadline.
-  settings.client.attempt_timeout = settings.client.deadline;
+  // Every call the monolith makes is safe to repeat (reads, and writes as transactions with a
+  // token): an attempt that hangs is given up after a third of the deadline and sent again.
+  settings.client.attempt_timeout = settings.client.deadline / 3;
   auto store = store::dynamodb::open_store_from_environment(
       std::move(settings), store::dynamodb::credentials::process_environment());
   if (!store)

@@ -1,5 +1,6 @@
 #include "store/dynamodb/dynamodb_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -19,19 +20,59 @@ using SteadyClock = std::chrono::steady_clock;
 struct DynamoDbClient::Operation {
   std::string name;
   std::string body;
+  bool safe_to_repeat = false;
   ReplyCallback done;
   SteadyClock::time_point deadline;
   int attempts = 0;
+  int conflicts = 0;               // attempts turned away by a transaction in the way
+  int throttled_or_ambiguous = 0;  // the others that failed and may be retried
 };
 
 namespace {
 
 // Error bodies look like {"__type": "com.amazonaws.dynamodb.v20120810#X", "message": "..."}
-// (some types spell it "Message").
+// (some types spell it "Message"). A TransactionCanceledException adds CancellationReasons;
+// where a service leaves them out, its message still lists the codes: "... reasons [A, B]".
 struct ErrorBody {
   std::string type;
   std::string message;
+  std::vector<CancellationReason> reasons;
 };
+
+std::vector<CancellationReason> reasons_of(const boost::json::value* listed,
+                                           std::string_view message) {
+  std::vector<CancellationReason> reasons;
+  if (listed != nullptr && listed->is_array()) {
+    for (const auto& entry : listed->get_array()) {
+      const auto* object = entry.if_object();
+      if (object == nullptr)
+        continue;
+      CancellationReason reason;
+      if (const auto* code = object->if_contains("Code"); code && code->is_string())
+        reason.code = std::string(code->get_string());
+      if (const auto* text = object->if_contains("Message"); text && text->is_string())
+        reason.message = std::string(text->get_string());
+      if (const auto* item = object->if_contains("Item"); item && item->is_object())
+        reason.item = item->get_object();
+      reasons.push_back(std::move(reason));
+    }
+    return reasons;
+  }
+  auto open = message.rfind('[');
+  auto close = message.rfind(']');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+    return reasons;
+  std::string_view list = message.substr(open + 1, close - open - 1);
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view code = list.substr(0, comma);
+    while (!code.empty() && code.front() == ' ')
+      code.remove_prefix(1);
+    reasons.push_back({std::string(code), "", std::nullopt});
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return reasons;
+}
 
 ErrorBody parse_error_body(const std::string& body) {
   ErrorBody out;
@@ -46,24 +87,28 @@ ErrorBody parse_error_body(const std::string& body) {
     if (auto* message = object->if_contains(key); message && message->is_string())
       out.message = std::string(message->get_string());
   }
+  if (out.type == "TransactionCanceledException")
+    out.reasons = reasons_of(object->if_contains("CancellationReasons"), out.message);
   return out;
 }
 
-core::Errc errc_for(int status, std::string_view type) {
-  if (type == "ConditionalCheckFailedException")
-    return core::Errc::kConflict;
-  if (is_throttling(type) || type == "ResourceNotFoundException")
-    return core::Errc::kUnavailable;
-  if (status >= 500)
-    return core::Errc::kBadGateway;
-  return core::Errc::kInternal;
+std::vector<std::string> codes_of(const std::vector<CancellationReason>& reasons) {
+  std::vector<std::string> codes;
+  for (const auto& reason : reasons)
+    codes.push_back(reason.code);
+  return codes;
 }
 
-// Reads may reach DynamoDB twice without harm, so the HTTP client may resend them on a fresh
-// connection when a pooled one turns out closed; writes (a like) must not be applied twice.
-bool is_read_only(std::string_view operation) {
-  return operation == "GetItem" || operation == "Scan" || operation == "Query" ||
-         operation == "DescribeTable";
+core::Errc errc_for(Failure failure, std::string_view type, const std::vector<std::string>& codes) {
+  if (type == "ConditionalCheckFailedException" ||
+      std::find(codes.begin(), codes.end(), "ConditionalCheckFailed") != codes.end())
+    return core::Errc::kConflict;
+  if (failure == Failure::kThrottled || failure == Failure::kConflict ||
+      type == "ResourceNotFoundException")
+    return core::Errc::kUnavailable;
+  if (failure == Failure::kAmbiguous)
+    return core::Errc::kBadGateway;
+  return core::Errc::kInternal;
 }
 
 std::chrono::milliseconds remaining(SteadyClock::time_point deadline) {
@@ -93,8 +138,10 @@ core::Result<std::unique_ptr<DynamoDbClient>> DynamoDbClient::create(ClientSetti
       new DynamoDbClient(std::move(settings), chain, std::move(*endpoint)));
 }
 
-void DynamoDbClient::call(std::string operation, boost::json::object request, ReplyCallback done) {
+void DynamoDbClient::call(std::string operation, boost::json::object request, ReplyCallback done,
+                          Repeat repeat) {
   auto op = std::make_shared<Operation>();
+  op->safe_to_repeat = repeat == Repeat::kSafe || is_safe_to_repeat(operation, request);
   op->name = std::move(operation);
   op->body = boost::json::serialize(request);
   op->done = std::move(done);
@@ -109,7 +156,9 @@ void DynamoDbClient::attempt(std::shared_ptr<Operation> op) {
     if (!credentials) {
       op->done({core::Error{core::Errc::kUnavailable,
                             "DynamoDB " + op->name + ": " + credentials.error().message},
-                "", ""});
+                "",
+                "",
+                {}});
       return;
     }
     std::chrono::milliseconds left = remaining(op->deadline);
@@ -135,8 +184,10 @@ void DynamoDbClient::attempt(std::shared_ptr<Operation> op) {
         request.headers.push_back(std::move(header));
     }
     request.body = op->body;
-    request.timeout = std::min(left, settings_.attempt_timeout);
-    request.idempotent = is_read_only(op->name);
+    // An attempt that may not be repeated gets all the time there is: giving it up early would
+    // leave its outcome unknown for nothing.
+    request.timeout = op->safe_to_repeat ? std::min(left, settings_.attempt_timeout) : left;
+    request.idempotent = op->safe_to_repeat;
     http_->send(std::move(request), [this, op](core::Result<core::ClientResponse> response) {
       answer(op, std::move(response));
     });
@@ -147,10 +198,14 @@ void DynamoDbClient::answer(std::shared_ptr<Operation> op,
                             core::Result<core::ClientResponse> response) {
   std::string what = "DynamoDB " + op->name;
   if (!response) {
+    // No answer: the request may or may not have been applied.
+    if (retry_later(op, Failure::kAmbiguous, response.error().message))
+      return;
     core::log_warn(
         "dynamodb_failed",
         {{"operation", op->name}, {"attempts", op->attempts}, {"error", response.error().message}});
-    op->done({core::Error{response.error().code, what + ": " + response.error().message}, "", ""});
+    op->done(
+        {core::Error{response.error().code, what + ": " + response.error().message}, "", "", {}});
     return;
   }
   std::string request_id(response->header("x-amzn-RequestId"));
@@ -161,51 +216,67 @@ void DynamoDbClient::answer(std::shared_ptr<Operation> op,
       op->done(
           {core::Error{core::Errc::kBadGateway,
                        what + ": the answer is not a JSON object (request id " + request_id + ")"},
-           "", request_id});
+           "",
+           request_id,
+           {}});
       return;
     }
-    op->done({std::move(doc.get_object()), "", request_id});
+    op->done({std::move(doc.get_object()), "", request_id, {}});
     return;
   }
   ErrorBody error = parse_error_body(response->body);
-  std::chrono::milliseconds left = remaining(op->deadline);
-  if (is_retryable(response->status, error.type) && op->attempts < settings_.retry.max_attempts) {
-    auto wait = settings_.retry.backoff(op->attempts - 1, jitter_unit());
-    // A retry that could not finish before the deadline is not worth starting.
-    if (wait + std::chrono::milliseconds(10) < left) {
-      core::log_debug("dynamodb_retry", {{"operation", op->name},
-                                         {"status", response->status},
-                                         {"type", error.type},
-                                         {"request_id", request_id},
-                                         {"wait_ms", wait.count()}});
-      auto timer = std::make_shared<boost::asio::steady_timer>(core::current_io(), wait);
-      timer->async_wait([this, op, timer](boost::system::error_code) { attempt(op); });
-      return;
-    }
-  }
-  core::Errc code = errc_for(response->status, error.type);
+  const std::vector<std::string> codes = codes_of(error.reasons);
+  const Failure failure = classify(response->status, error.type, codes);
+  if (retry_later(op, failure,
+                  "HTTP " + std::to_string(response->status) + " " + error.type + " (request id " +
+                      request_id + ")"))
+    return;
+  core::Errc code = errc_for(failure, error.type, codes);
   std::string message = what + ": HTTP " + std::to_string(response->status) + " " +
                         (error.type.empty() ? "(no error type)" : error.type) +
                         (error.message.empty() ? "" : ": " + error.message) + " (after " +
                         std::to_string(op->attempts) + " attempts, request id " + request_id + ")";
-  // Retries that ran out are worth a line of their own; a 4xx verdict (a failed condition, a
-  // missing table during seed) is the caller's to judge, and the message carries the request id.
-  if (is_retryable(response->status, error.type))
+  // Retries that ran out, and a 5xx of a request that may not be repeated, are worth a line of
+  // their own; a verdict (a failed condition, a missing table during seed) is the caller's to
+  // judge, and the message carries the request id.
+  if (failure != Failure::kVerdict)
     core::log_warn("dynamodb_failed", {{"operation", op->name},
                                        {"status", response->status},
                                        {"type", error.type},
                                        {"request_id", request_id},
                                        {"attempts", op->attempts}});
-  op->done({core::Error{code, std::move(message)}, error.type, request_id});
+  op->done(
+      {core::Error{code, std::move(message)}, error.type, request_id, std::move(error.reasons)});
 }
 
-Reply DynamoDbClient::call_blocking(std::string operation, boost::json::object request) {
+bool DynamoDbClient::retry_later(const std::shared_ptr<Operation>& op, Failure failure,
+                                 std::string_view why) {
+  if (failure == Failure::kVerdict)
+    return false;
+  int counted = failure == Failure::kConflict ? ++op->conflicts : ++op->throttled_or_ambiguous;
+  if (!settings_.retry.allows_retry(failure, op->safe_to_repeat, counted))
+    return false;
+  auto wait = settings_.retry.backoff(failure, counted, jitter_unit());
+  // A retry that could not finish before the deadline is not worth starting.
+  if (wait + std::chrono::milliseconds(10) >= remaining(op->deadline))
+    return false;
+  core::log_debug("dynamodb_retry",
+                  {{"operation", op->name}, {"why", why}, {"wait_ms", wait.count()}});
+  auto timer = std::make_shared<boost::asio::steady_timer>(core::current_io(), wait);
+  timer->async_wait([this, op, timer](boost::system::error_code) { attempt(op); });
+  return true;
+}
+
+Reply DynamoDbClient::call_blocking(std::string operation, boost::json::object request,
+                                    Repeat repeat) {
   boost::asio::io_context io;
   core::IoScope scope(io);
   // The chain may complete us from another thread's refresh by posting here.
   auto guard = boost::asio::make_work_guard(io);
   std::optional<Reply> reply;
-  call(std::move(operation), std::move(request), [&reply](Reply r) { reply = std::move(r); });
+  call(
+      std::move(operation), std::move(request), [&reply](Reply r) { reply = std::move(r); },
+      repeat);
   while (!reply)
     io.run_one();
   return std::move(*reply);

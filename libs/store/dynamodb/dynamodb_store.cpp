@@ -19,6 +19,23 @@ core::Error not_found(const std::string& id) {
 // an unknown id (the original crashed with a 500 instead; we answer 404).
 constexpr const char* kExists = "attribute_exists(MysfitId)";
 
+// A transaction of one Update with a token of its own: however often the client sends it,
+// DynamoDB applies it once (within 10 minutes; our deadline is seconds).
+boost::json::object one_update(boost::json::object update) {
+  return {{"TransactItems", boost::json::array{boost::json::object{{"Update", std::move(update)}}}},
+          {"ClientRequestToken", new_request_token()}};
+}
+
+// The reason a cancelled one-Update transaction failed its condition, or null when it failed
+// otherwise.
+const CancellationReason* failed_condition(const Reply& reply) {
+  for (const auto& reason : reply.cancellation_reasons) {
+    if (reason.code == "ConditionalCheckFailed")
+      return &reason;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 struct DynamoDbStore::Listing {
@@ -29,7 +46,11 @@ struct DynamoDbStore::Listing {
 };
 
 DynamoDbStore::DynamoDbStore(StoreSettings settings, std::unique_ptr<credentials::Chain> chain)
-    : settings_(std::move(settings)), chain_(std::move(chain)) {}
+    : settings_(std::move(settings)),
+      chain_(std::move(chain)),
+      likes_([this](const std::string& id, std::int64_t count, Callback<std::int64_t> done) {
+        add_likes(id, count, std::move(done));
+      }) {}
 
 core::Result<std::unique_ptr<DynamoDbStore>> DynamoDbStore::create(
     StoreSettings settings, std::unique_ptr<credentials::Chain> chain) {
@@ -121,56 +142,75 @@ void DynamoDbStore::get(const std::string& id, Callback<Mysfit> done) {
 }
 
 void DynamoDbStore::like(const std::string& id, Callback<std::int64_t> done) {
+  likes_.like(id, std::move(done));
+}
+
+void DynamoDbStore::add_likes(const std::string& id, std::int64_t count,
+                              Callback<std::int64_t> done) {
+  boost::json::object update{
+      {"TableName", settings_.table},
+      {"Key", item_key(id)},
+      // ADD is atomic on the server and treats a missing Likes as 0.
+      {"UpdateExpression", "ADD Likes :n"},
+      {"ConditionExpression", kExists},
+      {"ExpressionAttributeValues", {{":n", {{"N", std::to_string(count)}}}}}};
+  client_->call("TransactWriteItems", one_update(std::move(update)),
+                [this, id, done = std::move(done)](Reply reply) {
+                  if (!reply.result)
+                    done(failed_condition(reply) ? not_found(id) : reply.result.error());
+                  else
+                    read_likes(id, done);
+                });
+}
+
+// A transaction returns no values: the count comes from a consistent read right after it.
+// LikeBatcher starts the mysfit's next write only when this returns, so no other write of this
+// process lands in between; another pod's may, and the count then includes it (never less
+// than the write produced).
+void DynamoDbStore::read_likes(const std::string& id, Callback<std::int64_t> done) {
   boost::json::object request{{"TableName", settings_.table},
                               {"Key", item_key(id)},
-                              // ADD is atomic on the server and treats a missing Likes as 0.
-                              {"UpdateExpression", "ADD Likes :one"},
-                              {"ConditionExpression", kExists},
-                              {"ExpressionAttributeValues", {{":one", {{"N", "1"}}}}},
-                              {"ReturnValues", "UPDATED_NEW"}};
-  client_->call("UpdateItem", std::move(request), [id, done = std::move(done)](Reply reply) {
+                              {"ConsistentRead", true},
+                              {"ProjectionExpression", "Likes"}};
+  client_->call("GetItem", std::move(request), [id, done = std::move(done)](Reply reply) {
     if (!reply.result) {
-      if (reply.error_type == "ConditionalCheckFailedException")
-        done(not_found(id));
-      else
-        done(reply.result.error());
+      core::Error error = reply.result.error();
+      error.message = "the likes were stored, their count could not be read: " + error.message;
+      done(std::move(error));
       return;
     }
-    auto* attributes = reply.result->if_contains("Attributes");
-    auto* likes = attributes && attributes->is_object()
-                      ? attributes->get_object().if_contains("Likes")
-                      : nullptr;
+    auto* item = reply.result->if_contains("Item");
+    auto* likes = item && item->is_object() ? item->get_object().if_contains("Likes") : nullptr;
     done(number_attribute(likes, "Likes"));
   });
 }
 
 void DynamoDbStore::adopt(const std::string& id, Callback<core::Unit> done) {
-  boost::json::object request{
+  boost::json::object update{
       {"TableName", settings_.table},
       {"Key", item_key(id)},
       {"UpdateExpression", "SET Adopted = :adopted"},
       {"ConditionExpression",
        std::string(kExists) + " AND (attribute_not_exists(Adopted) OR Adopted = :free)"},
-      {"ExpressionAttributeValues",
-       {{":adopted", {{"BOOL", true}}}, {":free", {{"BOOL", false}}}}}};
-  client_->call("UpdateItem", std::move(request), [this, id, done = std::move(done)](Reply reply) {
-    if (reply.result) {
-      done(core::Unit{});
-      return;
-    }
-    if (reply.error_type != "ConditionalCheckFailedException") {
-      done(reply.result.error());
-      return;
-    }
-    // The condition failed: no such mysfit, or it is adopted already. Items are never deleted
-    // and never un-adopted, so a consistent read now tells which, exactly.
-    get(id, [id, done](core::Result<Mysfit> mysfit) {
-      if (!mysfit)
-        done(mysfit.error());
-      else
-        done(core::Error{core::Errc::kConflict, "mysfit " + id + " is already adopted"});
-    });
-  });
+      {"ExpressionAttributeValues", {{":adopted", {{"BOOL", true}}}, {":free", {{"BOOL", false}}}}},
+      // Items are never deleted or un-adopted: with the item as it was, a failed condition
+      // tells exactly which part failed.
+      {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
+  client_->call(
+      "TransactWriteItems", one_update(std::move(update)),
+      [id, done = std::move(done)](Reply reply) {
+        if (reply.result) {
+          done(core::Unit{});
+          return;
+        }
+        const CancellationReason* failed = failed_condition(reply);
+        if (failed == nullptr)
+          done(reply.result.error());
+        else if (!failed->item)
+          done(not_found(id));
+        else
+          done(core::Error{core::Errc::kConflict, "mysfit " + id + " is already adopted"});
+      });
 }
 
 void DynamoDbStore::ping(Callback<core::Unit> done) {

@@ -69,8 +69,9 @@ core::Result<bool> ensure_table(DynamoDbClient& client, const std::string& table
   if (described.error_type != "ResourceNotFoundException")
     return described.result.error();
   progress("creating table " + table + " with GoodEvilIndex and LawChaosIndex (on-demand)");
-  Reply created = client.call_blocking("CreateTable", create_table_request(table));
-  // Another seed may have created it in between: that is as good.
+  // Sent again after a lost answer, it finds the table it made: that is as good, like another
+  // seed having created it in between.
+  Reply created = client.call_blocking("CreateTable", create_table_request(table), Repeat::kSafe);
   if (!created.result && created.error_type != "ResourceInUseException")
     return created.result.error();
   return true;
@@ -108,10 +109,12 @@ core::Result<LoadReport> load_catalog(DynamoDbClient& client, const std::string&
   const auto& mysfits = catalog();
   for (std::size_t i = 0; i < mysfits.size(); ++i) {
     const Mysfit& m = mysfits[i];
+    // Safe to repeat: it never overwrites, so a second one finds the item and changes nothing.
     Reply put = client.call_blocking("PutItem",
                                      {{"TableName", table},
                                       {"Item", mysfit_to_item(m)},
-                                      {"ConditionExpression", "attribute_not_exists(MysfitId)"}});
+                                      {"ConditionExpression", "attribute_not_exists(MysfitId)"}},
+                                     Repeat::kSafe);
     std::string position =
         "[" + std::to_string(i + 1) + "/" + std::to_string(mysfits.size()) + "] ";
     if (put.result) {

@@ -78,8 +78,9 @@ TEST(TablePolicy, GrantsWhatTheMonolithCallsOnItsTableAndIndexesOnly) {
   const auto policy = YAML::LoadFile(source_path("deploy/eks/table-policy.json"));
   const std::string table_arn =
       "arn:aws:dynamodb:" + release.region + ":" + release.account + ":table/" + release.table;
-  // The store's calls (list = Scan, filter = Query on an index, get and readiness = GetItem,
-  // like and adopt = UpdateItem) on the resources they touch.
+  // The store's calls (list = Scan, filter = Query on an index, get, readiness and a like's
+  // count = GetItem, like and adopt = TransactWriteItems of one Update, which IAM authorises as
+  // UpdateItem on the item's table) on the resources they touch.
   const std::map<std::string, std::set<std::string>> wanted = {
       {"dynamodb:GetItem", {table_arn}},
       {"dynamodb:Scan", {table_arn}},

@@ -126,12 +126,12 @@ TEST_F(Emulator, AFailedConditionCancelsWithTheOldItemWhenAskedAndIsNotRemembere
 }
 
 TEST_F(Emulator, ARunningTransactionConflictsWithWritesButNotReads) {
-  proxy.hold_transactions_ms = 2'000;
+  proxy.hold_next_transaction = true;  // until its repeat below
   std::thread running(
       [&] { EXPECT_EQ(send("TransactWriteItems", add_likes(kGretta, 1, "token-6")).status, 200); });
   // Until the running one is in progress: a plain write of the item is then a conflict.
   HttpResult plain;
-  auto deadline = std::chrono::steady_clock::now() + 5s;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
   do {
     plain = send("UpdateItem", plain_like(kGretta));
   } while (plain.status == 200 && std::chrono::steady_clock::now() < deadline);
@@ -141,11 +141,13 @@ TEST_F(Emulator, ARunningTransactionConflictsWithWritesButNotReads) {
   EXPECT_EQ(error_type(other), "TransactionCanceledException");
   EXPECT_EQ(json::parse(other.body).at("CancellationReasons").at(0).at("Code"),
             "TransactionConflict");
+  std::int64_t during = likes(kGretta);
   auto repeat = send("TransactWriteItems", add_likes(kGretta, 1, "token-6"));
   EXPECT_EQ(error_type(repeat), "TransactionInProgressException");
-  std::int64_t during = likes(kGretta);
   running.join();
   EXPECT_EQ(likes(kGretta), during + 1) << "the running one applied, once";
+  EXPECT_EQ(send("TransactWriteItems", add_likes(kGretta, 1, "token-6")).status, 200);
+  EXPECT_EQ(likes(kGretta), during + 1) << "and its repeat now succeeds without applying";
 }
 
 TEST(EmulatorLimit, TheItemWriteLimitCountsTwoUnitsForATransaction) {

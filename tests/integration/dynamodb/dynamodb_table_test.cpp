@@ -154,7 +154,7 @@ TEST(DynamoDbTable, FourHundredConcurrentLikesAreAllCounted) {
   for (auto& thread : threads)
     thread.join();
   EXPECT_EQ(ok, kClients) << (failures.empty() ? "" : "first failure: " + failures.front());
-  EXPECT_EQ(highest, kClients) << "each like returned its own new count";
+  EXPECT_EQ(highest, kClients) << "the last write's count is every like";
   auto profile = json_of(http(monolith.port(), "GET", std::string("/mysfits/") + kGretta));
   EXPECT_EQ(profile.at("likes").as_int64(), kClients);
 }

@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -172,6 +173,7 @@ struct FaultProxy::State {
   TransactModel model;
   ItemWriteLimit limit;
   std::set<std::size_t> lost_requests;  // hashes of request bodies whose answer was lost
+  std::map<std::string, std::shared_ptr<asio::steady_timer>> held;  // token -> its hold
   long long answers = 0;
   bool reset_next_alternate = false;
   Clock::duration clock_offset{};
@@ -184,7 +186,8 @@ struct FaultProxy::State {
                                  const json::object& body, Upstream& upstream);
   asio::awaitable<Answer> transact(const HttpRequest& request, const json::object& body,
                                    Upstream& upstream);
-  asio::awaitable<void> hold_transaction();
+  asio::awaitable<void> hold_until_repeated(const std::string& token);
+  void release(const std::string& token);
   Answer lose_or_keep(const std::string& body, Answer answer);
 };
 
@@ -362,6 +365,7 @@ asio::awaitable<Answer> FaultProxy::State::transact(const HttpRequest& request,
                                "non-identical request.");
       case TransactModel::Admission::kInProgress:
         ++proxy.conflicts;
+        release(write.token);
         co_return error_answer(400, "TransactionInProgressException",
                                "Transaction from previous request is still in progress");
       case TransactModel::Admission::kConflict:
@@ -378,7 +382,8 @@ asio::awaitable<Answer> FaultProxy::State::transact(const HttpRequest& request,
                           "Throughput exceeds the current capacity of your table or index.");
     }
   }
-  co_await hold_transaction();
+  if (proxy.hold_next_transaction.exchange(false))
+    co_await hold_until_repeated(write.token);
   ++proxy.forwarded;
   Answer applied =
       co_await upstream.exchange(request, "UpdateItem", json::serialize(write.update_item));
@@ -407,11 +412,23 @@ asio::awaitable<Answer> FaultProxy::State::transact(const HttpRequest& request,
   co_return answer;
 }
 
-asio::awaitable<void> FaultProxy::State::hold_transaction() {
-  if (int ms = proxy.hold_transactions_ms; ms > 0) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
-    co_await timer.async_wait(kTuple);
+asio::awaitable<void> FaultProxy::State::hold_until_repeated(const std::string& token) {
+  auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
+                                                    asio::steady_timer::time_point::max());
+  {
+    std::lock_guard lock(mutex);
+    held[token] = timer;
   }
+  co_await timer->async_wait(kTuple);
+}
+
+// Called with mutex held. The timer belongs to another connection's strand: cancelled there.
+void FaultProxy::State::release(const std::string& token) {
+  auto it = held.find(token);
+  if (it == held.end())
+    return;
+  asio::post(it->second->get_executor(), [timer = it->second] { timer->cancel(); });
+  held.erase(it);
 }
 
 Answer FaultProxy::State::lose_or_keep(const std::string& body, Answer answer) {

@@ -53,8 +53,10 @@ class FaultProxy {
   std::atomic<int> lose_next{0};
   std::atomic<int> lose_every{0};
   std::atomic<LostAs> lose_as{LostAs::kServerError};
-  // A transaction is held this long, in progress, before it is applied.
-  std::atomic<int> hold_transactions_ms{0};
+  // The next transaction stays in progress until a repeat of it (its token) has been answered
+  // TransactionInProgressException; then it is applied. A client whose attempt timed out and
+  // that sent it again sees what DynamoDB shows while the first attempt still runs.
+  std::atomic<bool> hold_next_transaction{false};
 
   // What happened, probes not counted.
   std::atomic<int> injected{0};   // faults before the table
