@@ -24,7 +24,8 @@ class Store {
 
   virtual void list(std::optional<Filter> filter, Callback<std::vector<Mysfit>> done) = 0;
   virtual void get(const std::string& id, Callback<Mysfit> done) = 0;
-  // Atomically adds one like; returns the new count.
+  // Adds one like, once; returns the count after the write that stored it (a store may carry
+  // several likes in one write, docs/decisions/0010-exactly-once-writes-and-coalesced-likes.md).
   virtual void like(const std::string& id, Callback<std::int64_t> done) = 0;
   // Sets adopted when it is not yet; kConflict when it already is.
   virtual void adopt(const std::string& id, Callback<core::Unit> done) = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "store/dynamodb/sigv4.hpp"
@@ -30,6 +31,29 @@ Dynalite::Dynalite() : port_(free_port()) {
 
 DynamoDbEmulator::DynamoDbEmulator(FaultProxyOptions options)
     : proxy_(std::make_unique<FaultProxy>(dynalite_.port(), std::move(options))) {}
+
+namespace {
+
+std::mutex shared_mutex;
+std::unique_ptr<DynamoDbEmulator> shared;
+
+struct StopSharedEmulator : ::testing::Environment {
+  void TearDown() override {
+    std::lock_guard lock(shared_mutex);
+    shared.reset();
+  }
+};
+
+}  // namespace
+
+DynamoDbEmulator& shared_emulator() {
+  std::lock_guard lock(shared_mutex);
+  if (!shared) {
+    shared = std::make_unique<DynamoDbEmulator>();
+    ::testing::AddGlobalTestEnvironment(new StopSharedEmulator);
+  }
+  return *shared;
+}
 
 std::map<std::string, std::string> aws_test_environment(const std::string& endpoint_url) {
   return {{"AWS_ACCESS_KEY_ID", "AKIDMYSFITSTEST"},

@@ -45,6 +45,12 @@ class DynamoDbEmulator {
 // setup: no ~/.aws, no IMDS.
 std::map<std::string, std::string> aws_test_environment(const std::string& endpoint_url);
 
+// One emulator for every test of this process that wants to share one, started on first use.
+// It is stopped when the tests end (a gtest environment), not by a static destructor at exit:
+// by then OpenSSL may have cleaned up, and the threads the proxy joins would leak the OpenSSL
+// state it frees for each thread as it ends.
+DynamoDbEmulator& shared_emulator();
+
 // A DynamoDB client of our own with the test keys, to build and inspect tables the way other
 // tools would. call() expects success; client() gives the whole Reply.
 struct DirectClient {

@@ -37,7 +37,6 @@ std::vector<std::string> ids_of(const HttpResult& r) {
 
 // One monolith per store kind, shared by the tests of that kind.
 struct Backend {
-  std::unique_ptr<DynamoDbEmulator> dynamodb;
   std::unique_ptr<DynamoMonolith> dynamo;
   std::unique_ptr<Process> sqlite;
   std::uint16_t port = 0;
@@ -50,12 +49,11 @@ Backend& backend(const std::string& kind) {
     return *slot;
   slot = std::make_unique<Backend>();
   if (kind == "dynamodb") {
-    slot->dynamodb = std::make_unique<DynamoDbEmulator>();
+    DynamoDbEmulator& dynamodb = shared_emulator();
     std::string output;
-    EXPECT_EQ(run_seed(slot->dynamodb->url(), "mysfits-api", &output), 0) << output;
+    EXPECT_EQ(run_seed(dynamodb.url(), "mysfits-api", &output), 0) << output;
     slot->dynamo = std::make_unique<DynamoMonolith>(
-        slot->dynamodb->url(), "mysfits-api",
-        std::map<std::string, std::string>{{"DDB_PAGE_LIMIT", "2"}});
+        dynamodb.url(), "mysfits-api", std::map<std::string, std::string>{{"DDB_PAGE_LIMIT", "2"}});
     slot->port = slot->dynamo->port();
   } else {
     slot->port = free_port();

@@ -7,8 +7,10 @@
 // audit is exact.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <iostream>
+#include <thread>
 
 #include "chaos/traffic.hpp"
 #include "integration/dynamodb/dynalite.hpp"
@@ -172,7 +174,7 @@ TEST_F(FaultFixture, AWriteThatIsNotSafeToRepeatIsNotSentAgain) {
 TEST_F(FaultFixture, UnderLoadWithOneAnswerInTwentyLostTheWriteAuditIsExact) {
   chaos::TrafficOptions options;
   options.port = port();
-  options.duration = 5s;
+  options.duration = 30s;  // at most: the traffic stops once 40 answers were lost
   options.connections = 16;
   options.read_percent = 40;
   options.like_percent = 50;  // the rest adopts
@@ -182,14 +184,23 @@ TEST_F(FaultFixture, UnderLoadWithOneAnswerInTwentyLostTheWriteAuditIsExact) {
     ids.push_back(id);
   proxy->lose_as = LostAs::kAlternate;  // a 500, then a reset, and so on
   proxy->lose_every = 20;
-  chaos::TrafficReport report = chaos::run_traffic(options, ids);
+  std::atomic<bool> stop{false};
+  std::thread enough([&] {
+    auto deadline = std::chrono::steady_clock::now() + options.duration;
+    while (!stop && proxy->lost_answers < 40 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(20ms);  // polling a counter, bounded by the deadline
+    stop = true;
+  });
+  chaos::TrafficReport report = chaos::run_traffic(options, ids, &stop);
+  stop = true;
+  enough.join();
   proxy->lose_every = 0;
   chaos::Snapshot after = chaos::snapshot(options.host, options.port);
   auto problems = chaos::audit(before, after, report);
   EXPECT_TRUE(problems.empty()) << problems.front();
   EXPECT_EQ(report.failed, 0u) << "no outcome left unknown: " << chaos::describe(report);
-  EXPECT_GT(proxy->lost_answers, 20) << chaos::describe(report);
-  EXPECT_GT(proxy->replays, 0);
+  EXPECT_GE(proxy->lost_answers, 40) << chaos::describe(report);
+  EXPECT_GT(proxy->replays, 0) << "lost answers of writes were answered from their token";
   std::cout << chaos::describe(report) << "; answers lost: " << proxy->lost_answers
             << ", answered again from their token: " << proxy->replays << std::endl;
 }

@@ -13,17 +13,15 @@ namespace mysfits::testing {
 
 std::map<std::string, std::string> store_environment(const std::string& data_name) {
   static std::mutex mutex;
-  static std::unique_ptr<DynamoDbEmulator> dynamodb;
   static std::map<std::string, std::string> tables;
   std::lock_guard lock(mutex);
-  if (!dynamodb)
-    dynamodb = std::make_unique<DynamoDbEmulator>();
+  DynamoDbEmulator& dynamodb = shared_emulator();
   auto [it, added] = tables.emplace(data_name, "monolith-" + std::to_string(tables.size() + 1));
   if (added) {
     std::string output;
-    EXPECT_EQ(run_seed(dynamodb->url(), it->second, &output), 0) << output;
+    EXPECT_EQ(run_seed(dynamodb.url(), it->second, &output), 0) << output;
   }
-  auto env = aws_test_environment(dynamodb->url());
+  auto env = aws_test_environment(dynamodb.url());
   env["DDB_TABLE_NAME"] = it->second;
   // Small pages, so that every listing follows LastEvaluatedKey.
   env["DDB_PAGE_LIMIT"] = "5";
