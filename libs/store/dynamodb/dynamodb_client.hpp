@@ -4,13 +4,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/http_client.hpp"
 #include "core/result.hpp"
 #include "store/dynamodb/credentials/chain.hpp"
+#include "store/dynamodb/error_body.hpp"
 #include "store/dynamodb/retry_policy.hpp"
 
 namespace mysfits::store::dynamodb {
@@ -24,13 +24,6 @@ struct ClientSettings {
   // sent again. An operation that is not safe to repeat has one attempt for the whole deadline.
   std::chrono::milliseconds attempt_timeout{1'000};
   RetryPolicy retry;
-};
-
-// One reason of a TransactionCanceledException, in the order of the transaction's actions.
-struct CancellationReason {
-  std::string code;  // "None", "ConditionalCheckFailed", "TransactionConflict", ...
-  std::string message;
-  std::optional<boost::json::object> item;  // with ReturnValuesOnConditionCheckFailure ALL_OLD
 };
 
 // What one DynamoDB operation came to. On failure, error_type is DynamoDB's error type without

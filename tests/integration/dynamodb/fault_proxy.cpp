@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "integration/dynamodb/dynalite_connection.hpp"
 #include "integration/dynamodb/item_write_limit.hpp"
 #include "integration/dynamodb/request_signature.hpp"
 #include "integration/dynamodb/transact_model.hpp"
@@ -24,31 +25,13 @@ namespace http = beast::http;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-// What a request comes to: an answer, or a connection reset, or silence.
-struct Answer {
-  enum class Kind { kAnswer, kReset, kSilence };
-  Kind kind = Kind::kAnswer;
-  int status = 200;
-  std::string body = "{}";
-  std::string request_id = "FAULT-PROXY-REQUEST-ID";
-  std::string error_type;  // short __type of an error answer
-};
 
 Answer unanswered(Answer::Kind kind) {
   Answer answer;
   answer.kind = kind;
   return answer;
-}
-
-Answer error_answer(int status, std::string type, std::string_view message,
-                    std::string_view space = "com.amazonaws.dynamodb.v20120810") {
-  json::object body{{"__type", std::string(space) + "#" + type}, {"message", message}};
-  return Answer{Answer::Kind::kAnswer, status, json::serialize(body), "FAULT-PROXY-REQUEST-ID",
-                std::move(type)};
 }
 
 Answer cancelled(std::string_view code, std::string_view message,
@@ -69,88 +52,6 @@ bool take(std::atomic<int>& counter) {
 bool is_item_write(std::string_view operation) {
   return operation == "UpdateItem" || operation == "DeleteItem";
 }
-
-// One kept-alive connection to dynalite per client connection.
-class Upstream {
- public:
-  Upstream(asio::any_io_executor executor, std::uint16_t port) : stream_(executor), port_(port) {}
-
-  // Sends `body` as `operation` with the client's own headers (dynalite looks at their form,
-  // not at the signature). A pooled connection that dynalite closed while idle is replaced
-  // once; a request is never sent twice after any of its answer arrived.
-  asio::awaitable<Answer> exchange(const HttpRequest& from, std::string_view operation,
-                                   std::string body) {
-    HttpRequest request{http::verb::post, "/", 11};
-    for (const auto& field : from) {
-      if (field.name() != http::field::host && field.name() != http::field::content_length &&
-          field.name() != http::field::connection &&
-          !beast::iequals(field.name_string(), "X-Amz-Target"))
-        request.set(field.name_string(), field.value());
-    }
-    request.set("X-Amz-Target", "DynamoDB_20120810." + std::string(operation));
-    request.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
-    request.body() = std::move(body);
-    request.keep_alive(true);
-    request.prepare_payload();
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      bool reused = open_;
-      if (!open_) {
-        stream_.expires_after(std::chrono::seconds(5));
-        auto [connect_ec] = co_await stream_.async_connect(
-            tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), kTuple);
-        if (connect_ec)
-          break;
-        open_ = true;
-      }
-      stream_.expires_after(std::chrono::seconds(10));
-      auto [write_ec, written] = co_await http::async_write(stream_, request, kTuple);
-      HttpResponse response;
-      if (!write_ec) {
-        auto [read_ec, read] = co_await http::async_read(stream_, buffer_, response, kTuple);
-        if (!read_ec) {
-          if (!response.keep_alive())
-            close();
-          co_return to_answer(response);
-        }
-      }
-      close();
-      if (!reused)
-        break;
-    }
-    co_return error_answer(500, "InternalServerError", "dynalite did not answer");
-  }
-
- private:
-  static Answer to_answer(const HttpResponse& response) {
-    Answer answer;
-    answer.status = static_cast<int>(response.result_int());
-    answer.body = response.body();
-    if (auto id = response["x-amzn-RequestId"]; !id.empty())
-      answer.request_id = std::string(id);
-    if (answer.status != 200) {
-      boost::system::error_code ec;
-      json::value doc = json::parse(answer.body, ec);
-      if (!ec && doc.is_object()) {
-        if (const auto* type = doc.get_object().if_contains("__type"); type && type->is_string()) {
-          std::string_view text = type->get_string();
-          answer.error_type = std::string(text.substr(text.rfind('#') + 1));
-        }
-      }
-    }
-    return answer;
-  }
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().close(ignored);
-    buffer_.clear();
-    open_ = false;
-  }
-
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::uint16_t port_;
-  bool open_ = false;
-};
 
 }  // namespace
 
@@ -180,12 +81,12 @@ struct FaultProxy::State {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
-  asio::awaitable<Answer> serve(const HttpRequest& request, Upstream& upstream);
+  asio::awaitable<Answer> serve(const HttpRequest& request, DynaliteConnection& upstream);
   std::optional<Answer> fault_before(std::string_view operation);
   asio::awaitable<Answer> single(const HttpRequest& request, std::string_view operation,
-                                 const json::object& body, Upstream& upstream);
+                                 const json::object& body, DynaliteConnection& upstream);
   asio::awaitable<Answer> transact(const HttpRequest& request, const json::object& body,
-                                   Upstream& upstream);
+                                   DynaliteConnection& upstream);
   asio::awaitable<void> hold_until_repeated(const std::string& token);
   void release(const std::string& token);
   Answer lose_or_keep(const std::string& body, Answer answer);
@@ -229,7 +130,7 @@ asio::awaitable<void> FaultProxy::State::accept_loop() {
 
 asio::awaitable<void> FaultProxy::State::session(tcp::socket socket) {
   beast::tcp_stream client(std::move(socket));
-  Upstream upstream(client.get_executor(), upstream_port);
+  DynaliteConnection upstream(client.get_executor(), upstream_port);
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -266,7 +167,8 @@ asio::awaitable<void> FaultProxy::State::session(tcp::socket socket) {
   }
 }
 
-asio::awaitable<Answer> FaultProxy::State::serve(const HttpRequest& request, Upstream& upstream) {
+asio::awaitable<Answer> FaultProxy::State::serve(const HttpRequest& request,
+                                                 DynaliteConnection& upstream) {
   std::string_view target = request["X-Amz-Target"];
   std::string operation(target.substr(target.find('.') + 1));
   ArrivedRequest arrived{
@@ -321,7 +223,8 @@ std::optional<Answer> FaultProxy::State::fault_before(std::string_view operation
 
 asio::awaitable<Answer> FaultProxy::State::single(const HttpRequest& request,
                                                   std::string_view operation,
-                                                  const json::object& body, Upstream& upstream) {
+                                                  const json::object& body,
+                                                  DynaliteConnection& upstream) {
   const bool write = is_item_write(operation);
   if (write) {
     std::string item = item_of(body);
@@ -347,7 +250,8 @@ asio::awaitable<Answer> FaultProxy::State::single(const HttpRequest& request,
 }
 
 asio::awaitable<Answer> FaultProxy::State::transact(const HttpRequest& request,
-                                                    const json::object& body, Upstream& upstream) {
+                                                    const json::object& body,
+                                                    DynaliteConnection& upstream) {
   auto parsed = parse_transact_write(body);
   if (auto* problem = std::get_if<std::string>(&parsed))
     co_return error_answer(400, "ValidationException", *problem);
