@@ -33,6 +33,7 @@ class DynamoDbEmulator {
  public:
   explicit DynamoDbEmulator(FaultProxyOptions options = {});
   std::string url() const { return proxy_->url(); }
+  std::uint16_t port() const { return proxy_->port(); }
   FaultProxy& proxy() { return *proxy_; }
 
  private:

@@ -110,7 +110,11 @@ FaultProxy::~FaultProxy() {
 }
 
 std::string FaultProxy::url() const {
-  return "http://127.0.0.1:" + std::to_string(state_->acceptor.local_endpoint().port());
+  return "http://127.0.0.1:" + std::to_string(port());
+}
+
+std::uint16_t FaultProxy::port() const {
+  return state_->acceptor.local_endpoint().port();
 }
 
 void FaultProxy::advance_clock(std::chrono::milliseconds by) {

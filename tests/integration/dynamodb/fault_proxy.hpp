@@ -41,6 +41,7 @@ class FaultProxy {
   FaultProxy& operator=(const FaultProxy&) = delete;
 
   std::string url() const;
+  std::uint16_t port() const;
 
   // Faults before the table: nothing is applied.
   std::atomic<int> throttle_next{0};  // throttled (a transaction: cancelled, ThrottlingError)

@@ -2,8 +2,9 @@
 // how-to builds them, run as their pods would run them: the numeric user, a read-only root
 // filesystem with only the pod's emptyDirs writable, every capability dropped, the memory limit,
 // and the environment of the like-adopt render (ConfigMap values resolved). The local run swaps
-// what only a cluster has: loopback ports on the host network for the Services' ports, dynalite
-// for DynamoDB (seeded by the `mysfits` image), and the gateway's image for the ALB, given the
+// what only a cluster has: loopback ports on the host network for the Services' ports, the
+// DynamoDB emulator (dynalite behind tests/integration/dynamodb's proxy) for DynamoDB (seeded by
+// the `mysfits` image), and the gateway's image for the ALB, given the
 // stage's own Ingress file.
 #include <gtest/gtest.h>
 
@@ -96,8 +97,8 @@ TEST(Images, EachIsTheExecutableItsLibrariesAndCertificatesOnly) {
 
 // DynamoDB is HTTPS in production: the image's OpenSSL must find the CA bundle where
 // assemble-rootfs put it. A TLS front (nginx, with a certificate made here for 127.0.0.1) stands
-// before dynalite; mounting its CA over the image's bundle file makes the seed and the monolith
-// succeed only if OpenSSL reads that file, and fail without it (verification is on).
+// before the DynamoDB emulator; mounting its CA over the image's bundle file makes the seed and the
+// monolith succeed only if OpenSSL reads that file, and fail without it (verification is on).
 class TlsFront {
  public:
   TlsFront(std::uint16_t backend_port)
@@ -114,7 +115,9 @@ class TlsFront {
         << ";\n  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n"
         << "    ssl_certificate " << ca_file() << ";\n    ssl_certificate_key " << dir_
         << "/key.pem;\n"
-        << "    location / { proxy_pass http://127.0.0.1:" << backend_port << "; }\n  }\n}\n";
+        // The Host the client signed, as DynamoDB's own front keeps it.
+        << "    location / {\n      proxy_set_header Host $http_host;\n"
+        << "      proxy_pass http://127.0.0.1:" << backend_port << ";\n    }\n  }\n}\n";
     nginx_ = std::make_unique<Process>(
         "/usr/sbin/nginx",
         std::vector<std::string>{"-p", dir_, "-c", dir_ + "/nginx.conf", "-g", "daemon off;"});
@@ -140,8 +143,8 @@ class TlsFront {
 };
 
 TEST(Images, TheirOpenSslTrustsTheCaBundleOverTls) {
-  Dynalite dynalite;
-  TlsFront front(dynalite.port());
+  DynamoDbEmulator dynamodb;
+  TlsFront front(dynamodb.port());
   ASSERT_TRUE(front.wait_listening()) << front.process().log();
   const auto aws = aws_test_environment(front.url());
   const auto& set = like_adopt_render();
@@ -181,8 +184,8 @@ TEST(Images, TheirOpenSslTrustsTheCaBundleOverTls) {
   EXPECT_EQ(boost::json::parse(list.body).at("mysfits").as_array().size(), 12u);
 }
 
-// The like-adopt stage from images: dynalite stands in for the table, every other process is a
-// container of ours.
+// The like-adopt stage from images: the DynamoDB emulator stands in for the table, every other
+// process is a container of ours.
 class StageFromImages : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { stage_ = new Stage(); }
@@ -198,14 +201,14 @@ class StageFromImages : public ::testing::Test {
   };
 
   struct Stage {
-    Dynalite dynalite;
+    DynamoDbEmulator dynamodb;
     Service monolith, like, adopt, gateway;
     std::string seed_output;
     int seed_exit = -1;
 
     Stage() {
       const auto& set = like_adopt_render();
-      const auto aws = aws_test_environment(dynalite.url());
+      const auto aws = aws_test_environment(dynamodb.url());
       // The seed's load-ddb step, from the CLI image (how a participant without a Debian build
       // seeds the table: docs/deploy-eks.md).
       {
