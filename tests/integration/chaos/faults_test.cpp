@@ -64,7 +64,9 @@ TEST(Faults, MonolithReplicaKilledUnderLoadIsReplacedAndNothingAcknowledgedIsLos
 
   // SIGKILL in the middle of a phase: requests in flight to it, and likes and adopts through
   // the replicas wired to it until it is back, may fail; nothing acknowledged may be lost.
-  std::thread killer([&] {
+  // A jthread: joined however the phase ends, an exception included (a std::thread still
+  // joinable then would terminate the test binary).
+  std::jthread killer([&] {
     std::this_thread::sleep_for(500ms);  // lets the phase's traffic flow first (not a sync)
     ::kill(victim, SIGKILL);
   });
