@@ -153,11 +153,11 @@ int status_for_read_error(const boost::system::error_code& ec) {
 
 // Beast limits only the whole header, so a request line of more than max_header_total bytes
 // fails as "header too large"; it is still a request line too long (414), as a shorter one is.
-bool request_line_too_long(const beast::flat_buffer& buffer, const ServerLimits& limits) {
-  std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
-  auto end_of_line = bytes.find("\r\n");
-  return (end_of_line == std::string_view::npos ? bytes.size() : end_of_line) >
-         limits.max_request_line;
+// Measured on the bytes before Beast parses them: when a header is what overflows, Beast has
+// already consumed the request line from the buffer.
+std::size_t request_line_length(std::string_view bytes) {
+  const auto end_of_line = bytes.find("\r\n");
+  return end_of_line == std::string_view::npos ? bytes.size() : end_of_line;
 }
 
 // Limits Beast does not enforce itself: the request line and each header field on its own.
@@ -373,8 +373,10 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
     // The raw header block is looked at once before Beast parses it, because Beast unfolds
     // obs-fold silently. Past the size limit, Beast's own parse answers 431.
     bool folded = false;
+    std::size_t line_length = 0;
     for (;;) {
       std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
+      line_length = request_line_length(seen);
       auto end = seen.find("\r\n\r\n");
       if (end != std::string_view::npos) {
         folded = has_obs_fold(seen.substr(0, end + 2));
@@ -392,7 +394,7 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
                                                               asio::as_tuple(asio::use_awaitable));
     int early_status =
         head_ec ? status_for_read_error(head_ec) : status_for_oversized_parts(parser.get(), limits);
-    if (head_ec == http::error::header_limit && request_line_too_long(buffer, limits))
+    if (head_ec == http::error::header_limit && line_length > limits.max_request_line)
       early_status = 414;
     if (!head_ec && early_status == 0)
       early_status = folded ? 400 : status_for_ambiguous_framing(parser.get());

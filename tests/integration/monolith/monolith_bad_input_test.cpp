@@ -121,6 +121,9 @@ TEST_F(MonolithBadInput, MalformedAndOversizedBytesOnTheWire) {
       {"header over 16 KiB",
        "GET /mysfits HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(17 * 1024, 'a') + "\r\n\r\n",
        431},
+      {"one header over 64 KiB",
+       "GET /mysfits HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70 * 1024, 'a') + "\r\n\r\n",
+       431},
       {"headers over 64 KiB in total",
        [] {
          std::string r = "GET /mysfits HTTP/1.1\r\nHost: x\r\n";
