@@ -8,16 +8,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <mutex>
 #include <optional>
 #include <random>
 
-#include "core/ascii.hpp"
-#include "core/head_text.hpp"
 #include "core/logging.hpp"
+#include "core/request_reader.hpp"
 #include "core/response_head.hpp"
 
 namespace mysfits::core {
@@ -138,71 +136,6 @@ void make_request_id(std::string& id) {
   }
 }
 
-// 0: close without a response (the peer left, or the socket is already closed by a timeout).
-int status_for_read_error(const boost::system::error_code& ec) {
-  if (ec == http::error::header_limit)
-    return 431;
-  if (ec == http::error::body_limit)
-    return 413;
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message)
-    return 0;
-  if (ec.category() == http::make_error_code(http::error::bad_method).category())
-    return 400;
-  return 0;
-}
-
-// Beast limits only the whole header, so a request line of more than max_header_total bytes
-// fails as "header too large"; it is still a request line too long (414), as a shorter one is.
-// Measured on the bytes before Beast parses them: when a header is what overflows, Beast has
-// already consumed the request line from the buffer.
-std::size_t request_line_length(std::string_view bytes) {
-  const auto end_of_line = bytes.find("\r\n");
-  return end_of_line == std::string_view::npos ? bytes.size() : end_of_line;
-}
-
-// Limits Beast does not enforce itself: the request line and each header field on its own.
-int status_for_oversized_parts(const BeastRequest& msg, const ServerLimits& limits) {
-  if (msg.method_string().size() + msg.target().size() + 10 > limits.max_request_line)
-    return 414;
-  for (const auto& f : msg.base()) {
-    if (f.name_string().size() + f.value().size() + 2 > limits.max_header_field)
-      return 431;
-  }
-  return 0;
-}
-
-// Framing that two parsers could read differently is how requests get smuggled through a proxy:
-// a server in front of others must refuse it rather than guess. Only a lone "chunked" is a
-// transfer coding we accept (Beast already refuses Content-Length together with chunked).
-int status_for_ambiguous_framing(const BeastRequest& msg) {
-  int codings = 0;
-  for (const auto& f : msg.base()) {
-    if (f.name() != http::field::transfer_encoding)
-      continue;
-    if (++codings > 1 || msg.version() < 11)
-      return 400;
-    if (!iequals(trim_ows(f.value()), "chunked"))
-      return 400;
-  }
-  return 0;
-}
-
-// obs-fold (a header line continued on the next line) is obsolete; a server may reject it or
-// unfold it, and an edge that unfolds can be read differently by the next hop, so we reject.
-// Control bytes outside line ends: not an HTTP head at all (TLS, binary junk). Beast refuses
-// such bytes at once, so there is no point waiting for the rest of a header block.
-bool is_binary(std::string_view bytes) {
-  for (unsigned char c : bytes)
-    if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f)
-      return true;
-  return false;
-}
-
-bool has_obs_fold(std::string_view header_block) {
-  return header_block.find("\r\n ") != std::string_view::npos ||
-         header_block.find("\r\n\t") != std::string_view::npos;
-}
-
 Response preflight(const BeastRequest& msg, const std::string& allow) {
   Response r;
   r.status = 204;
@@ -319,22 +252,78 @@ asio::awaitable<void> run_deadline_sweeper(Worker& worker, std::chrono::millisec
   }
 }
 
+namespace {
+
+asio::awaitable<void> write_early_error(Connection& c, int status) {
+  if (!c.stream.is_open())  // closed by a timeout: nobody to tell
+    co_return;
+  auto error = Response::error(status, "bad_request",
+                               status == 431   ? "request headers too large"
+                               : status == 413 ? "request body too large"
+                               : status == 414 ? "request line too long"
+                                               : "malformed request");
+  HeadOptions head;
+  head.keep_alive = false;
+  head.cors_origin = c.cors_origin;
+  c.arm(c.limits().write_timeout);
+  co_await asio::async_write(c.stream, response_buffers(c.head_buffer, error, head),
+                             asio::as_tuple(asio::use_awaitable));
+  if (c.context.unmatched != nullptr)
+    c.context.unmatched->observe(status, 0);
+}
+
+// Runs the request through the router and writes the response. False: close the connection.
+asio::awaitable<bool> dispatch_and_respond(Connection& c, const BeastRequest& msg) {
+  const SessionContext& ctx = c.context;
+  c.disarm();
+  const auto started = Clock::now();
+  c.request_id.clear();
+  if (ctx.options->request_ids) {
+    auto given = msg["X-Request-Id"];
+    if (valid_request_id(given))
+      c.request_id.assign(given);
+    else
+      make_request_id(c.request_id);
+  }
+  detail::RawRequest raw{&msg, ctx.local_port, c.remote_port};
+  Request request(&raw, msg.method_string(), msg.target(), msg.body(), c.remote_address,
+                  c.request_id);
+  Metrics::RequestSeries* series = nullptr;
+  Response response = co_await dispatch(ctx, request, msg, series);
+  const int status = response.status;
+  HeadOptions head;
+  head.version = msg.version() == 10 ? 10 : 11;
+  head.head_request = msg.method() == http::verb::head;
+  head.keep_alive = msg.keep_alive() && !c.worker.draining;
+  head.cors_origin = c.cors_origin;
+  head.request_id = c.request_id;
+
+  // Recorded before the write, so a client that has its answer also sees it counted.
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (series != nullptr)
+    series->observe(status, seconds);
+  c.arm(c.limits().write_timeout);
+  auto [write_ec, written] =
+      co_await asio::async_write(c.stream, response_buffers(c.head_buffer, response, head),
+                                 asio::as_tuple(asio::use_awaitable));
+  if (log_enabled(LogLevel::kDebug)) {
+    log_debug("request", {{"method", std::string_view(msg.method_string())},
+                          {"path", request.path()},
+                          {"status", status},
+                          {"micros", static_cast<long long>(seconds * 1e6)},
+                          {"request_id", c.request_id}});
+  }
+  co_return !write_ec && head.keep_alive;
+}
+
+}  // namespace
+
 asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
                                   std::shared_ptr<const SessionContext> context) {
-  const SessionContext& ctx = *context;
-  const ServerLimits& limits = ctx.options->limits;
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  auto remote = socket.remote_endpoint(ec);
-  const std::string remote_address = ec ? std::string() : remote.address().to_string();
-  tcp::socket& stream = socket;
-  // Deadlines are enforced by the worker's sweeper (run_deadline_sweeper), not by a timer per
-  // operation: arming and cancelling a timer around every read and write cost more than the
-  // request's own work. Between a request and its response, the handler's deadlines apply.
+  const auto remote = socket.remote_endpoint(ec);
   SessionHandle handle{&socket, true, Clock::time_point::max()};
-  auto arm = [&handle](std::chrono::milliseconds timeout) {
-    handle.deadline = Clock::now() + timeout;
-  };
   worker.sessions.push_front(&handle);
   struct Unregister {
     Worker& w;
@@ -344,136 +333,28 @@ asio::awaitable<void> run_session(Worker& worker, tcp::socket socket,
       w.sessions.erase(it);
       open->fetch_sub(1, std::memory_order_relaxed);
     }
-  } unregister{worker, worker.sessions.begin(), ctx.open_sessions};
+  } unregister{worker, worker.sessions.begin(), context->open_sessions};
 
-  beast::flat_buffer buffer;
-  std::string head_buffer;  // reused by every response of the connection
-  head_buffer.reserve(512);
-  std::string request_id;
-  const std::string_view cors_origin =
-      ctx.options->cors ? std::string_view(ctx.options->cors_origin) : std::string_view();
+  Connection c(worker, *context, socket, handle);
+  c.remote_address = ec ? std::string() : remote.address().to_string();
+  c.remote_port = remote.port();
+  c.head_buffer.reserve(512);
+  if (context->options->cors)
+    c.cors_origin = context->options->cors_origin;
   for (;;) {
-    if (buffer.size() == 0) {
-      handle.idle = true;
-      if (worker.draining)
-        break;
-      arm(limits.idle_timeout);
-      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(8192),
-                                                          asio::as_tuple(asio::use_awaitable));
-      if (read_ec)
-        break;
-      buffer.commit(n);
-    }
-    handle.idle = false;
-
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_total));
-    parser.body_limit(limits.max_body);
-    arm(limits.request_timeout);
-    // The raw header block is looked at once before Beast parses it, because Beast unfolds
-    // obs-fold silently. Past the size limit, Beast's own parse answers 431.
-    bool folded = false;
-    std::size_t line_length = 0;
-    for (;;) {
-      std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
-      line_length = request_line_length(seen);
-      auto end = seen.find("\r\n\r\n");
-      if (end != std::string_view::npos) {
-        folded = has_obs_fold(seen.substr(0, end + 2));
-        break;
-      }
-      if (seen.size() > limits.max_header_total + limits.max_request_line || is_binary(seen))
-        break;
-      auto [more_ec, more] = co_await stream.async_read_some(buffer.prepare(8192),
-                                                             asio::as_tuple(asio::use_awaitable));
-      if (more_ec)
-        break;
-      buffer.commit(more);
-    }
-    auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser,
-                                                              asio::as_tuple(asio::use_awaitable));
-    int early_status =
-        head_ec ? status_for_read_error(head_ec) : status_for_oversized_parts(parser.get(), limits);
-    if (head_ec == http::error::header_limit && line_length > limits.max_request_line)
-      early_status = 414;
-    if (!head_ec && early_status == 0)
-      early_status = folded ? 400 : status_for_ambiguous_framing(parser.get());
-    if (!head_ec && early_status == 0 && !parser.is_done()) {
-      if (iequals(parser.get()[http::field::expect], "100-continue")) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
-                                   asio::as_tuple(asio::use_awaitable));
-      }
-      auto [body_ec, body_n] =
-          co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (body_ec) {
-        head_ec = body_ec;
-        early_status = status_for_read_error(body_ec);
-      }
-    }
-    if (head_ec || early_status != 0) {
-      if (early_status != 0 && stream.is_open()) {
-        auto error = Response::error(early_status, "bad_request",
-                                     early_status == 431   ? "request headers too large"
-                                     : early_status == 413 ? "request body too large"
-                                     : early_status == 414 ? "request line too long"
-                                                           : "malformed request");
-        HeadOptions head;
-        head.keep_alive = false;
-        head.cors_origin = cors_origin;
-        arm(limits.write_timeout);
-        co_await asio::async_write(stream, response_buffers(head_buffer, error, head),
-                                   asio::as_tuple(asio::use_awaitable));
-        if (ctx.unmatched != nullptr)
-          ctx.unmatched->observe(early_status, 0);
-      }
+    if (!co_await wait_for_request(c))
       break;
-    }
-
-    handle.deadline = Clock::time_point::max();
-    const auto started = Clock::now();
-    const BeastRequest& msg = parser.get();
-    request_id.clear();
-    if (ctx.options->request_ids) {
-      auto given = msg["X-Request-Id"];
-      if (valid_request_id(given))
-        request_id.assign(given);
-      else
-        make_request_id(request_id);
-    }
-    detail::RawRequest raw{&msg, ctx.local_port, remote.port()};
-    Request request(&raw, msg.method_string(), msg.target(), msg.body(), remote_address,
-                    request_id);
-    Metrics::RequestSeries* series = nullptr;
-    Response response = co_await dispatch(ctx, request, msg, series);
-    const int status = response.status;
-    HeadOptions head;
-    head.version = msg.version() == 10 ? 10 : 11;
-    head.head_request = msg.method() == http::verb::head;
-    head.keep_alive = msg.keep_alive() && !worker.draining;
-    head.cors_origin = cors_origin;
-    head.request_id = request_id;
-
-    // Recorded before the write, so a client that has its answer also sees it counted.
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    if (series != nullptr)
-      series->observe(status, seconds);
-    arm(limits.write_timeout);
-    auto [write_ec, written] = co_await asio::async_write(
-        stream, response_buffers(head_buffer, response, head), asio::as_tuple(asio::use_awaitable));
-    if (log_enabled(LogLevel::kDebug)) {
-      log_debug("request", {{"method", std::string_view(msg.method_string())},
-                            {"path", request.path()},
-                            {"status", status},
-                            {"micros", static_cast<long long>(seconds * 1e6)},
-                            {"request_id", request_id}});
-    }
-    if (write_ec || !head.keep_alive)
+    handle.idle = false;
+    RequestParser parser;  // a fresh parser, with fresh limits, per request
+    const ReadOutcome read = co_await read_request(c, parser);
+    if (read.kind == ReadOutcome::Kind::kRefused)
+      co_await write_early_error(c, read.status);
+    if (read.kind != ReadOutcome::Kind::kRequest || !co_await dispatch_and_respond(c, parser.get()))
       break;
   }
-  if (stream.is_open()) {
-    stream.shutdown(tcp::socket::shutdown_send, ec);
-    stream.close(ec);
+  if (socket.is_open()) {
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
   }
 }
 

@@ -7,9 +7,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <list>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/http_server.hpp"
@@ -53,6 +56,31 @@ struct SessionContext {
   Metrics* metrics = nullptr;  // null: not measured (admin listeners)
   std::unordered_map<const Router::Route*, Metrics::RequestSeries*> series;
   Metrics::RequestSeries* unmatched = nullptr;
+};
+
+// One client connection's state across its requests, owned by run_session's frame.
+struct Connection {
+  Connection(Worker& w, const SessionContext& ctx, boost::asio::ip::tcp::socket& s,
+             SessionHandle& h)
+      : worker(w), context(ctx), stream(s), handle(h) {}
+
+  Worker& worker;
+  const SessionContext& context;
+  boost::asio::ip::tcp::socket& stream;
+  SessionHandle& handle;
+  std::string remote_address;
+  std::uint16_t remote_port = 0;
+  boost::beast::flat_buffer buffer;  // bytes read and not yet parsed (pipelined requests)
+  std::string head_buffer;           // reused by every response of the connection
+  std::string request_id;
+  std::string_view cors_origin;
+
+  const ServerLimits& limits() const { return context.options->limits; }
+  // Deadlines are enforced by the worker's sweeper (run_deadline_sweeper), not by a timer per
+  // operation: arming and cancelling a timer around every read and write cost more than the
+  // request's own work. Between a request and its response, the handler's deadlines apply.
+  void arm(std::chrono::milliseconds timeout) { handle.deadline = Clock::now() + timeout; }
+  void disarm() { handle.deadline = Clock::time_point::max(); }
 };
 
 // Closes the connections of `worker` whose deadline passed, checking every `interval` (so a
