@@ -11,8 +11,8 @@ function(mysfits_add_unit_test name)
 endfunction()
 
 # mysfits_add_integration_test(<name> SOURCES ... LIBS ... [TIMEOUT s] [PREFIX p]): a GoogleTest
-# binary that spawns the real executables from build/bin; they find them through
-# MYSFITS_BIN_DIR. PREFIX tells apart the CTest names of one test source built twice.
+# binary that spawns the real executables from build/bin (testing::bin_path). PREFIX tells apart
+# the CTest names of one test source built twice.
 function(mysfits_add_integration_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT;PREFIX" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_TIMEOUT)
@@ -25,7 +25,6 @@ function(mysfits_add_integration_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   gtest_discover_tests(${name}
     PROPERTIES LABELS integration TIMEOUT ${ARG_TIMEOUT}
-      ENVIRONMENT "MYSFITS_BIN_DIR=${CMAKE_BINARY_DIR}/bin;MYSFITS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
     TEST_PREFIX "${ARG_PREFIX}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

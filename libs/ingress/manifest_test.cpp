@@ -98,7 +98,7 @@ TEST(Manifest, MissingFileIsAnError) {
 }
 
 TEST(Manifest, SeedIngressLoadsUnchanged) {
-  auto m = load_manifest_files({std::string(MYSFITS_TEST_DATA_DIR) + "/ingress/seed-ingress.yaml"});
+  auto m = load_manifest_files({testing::source_path("tests/data/ingress/seed-ingress.yaml")});
   ASSERT_TRUE(m.ok()) << m.error().message;
   ASSERT_EQ(m->ingresses.size(), 1u);
   EXPECT_EQ(m->ingresses[0].name, "mythical-mysfits-eks");

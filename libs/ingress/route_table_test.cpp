@@ -40,7 +40,7 @@ std::string path(const std::string& p, const std::string& type, const std::strin
 
 TEST(RouteTable, SeedIngressRoutesLikeToTheLikeServiceAndTheRestToTheMonolith) {
   const RouteTable t =
-      table(read_file(std::string(MYSFITS_TEST_DATA_DIR) + "/ingress/seed-ingress.yaml"));
+      table(read_file(testing::source_path("tests/data/ingress/seed-ingress.yaml")));
   ASSERT_EQ(t.listener().port, 80);
   ASSERT_EQ(t.listener().rules.size(), 2u);
   const struct {

@@ -20,8 +20,7 @@ struct Expectation {
 };
 
 RouteTable stage_table(const std::string& stage) {
-  const std::string file =
-      std::string(MYSFITS_SOURCE_DIR) + "/deploy/k8s/stages/" + stage + "/ingress.yaml";
+  const std::string file = testing::source_path("deploy/k8s/stages/" + stage + "/ingress.yaml");
   auto manifests = load_manifest_files({file});
   EXPECT_TRUE(manifests.ok()) << (manifests.ok() ? "" : manifests.error().message);
   if (!manifests.ok())
@@ -92,7 +91,7 @@ TEST(StageManifests, PersistenceRoutesAnswerTheContractsJson404) {
 }
 
 std::string stage_file(const std::string& stage) {
-  return std::string(MYSFITS_SOURCE_DIR) + "/deploy/k8s/stages/" + stage + "/ingress.yaml";
+  return testing::source_path("deploy/k8s/stages/" + stage + "/ingress.yaml");
 }
 
 TEST(Serving, ServesTheStageAndRefusesTwoStagesAtOnce) {
@@ -121,8 +120,7 @@ TEST(Serving, SeveralLoadBalancersServeTheFirstAndSaySo) {
   EXPECT_EQ(serving->load_balancer.group, "default/mythical-mysfits-eks");
   ASSERT_EQ(serving->notes.size(), 1u);
   EXPECT_NE(serving->notes[0].find("2 load balancers"), std::string::npos);
-  auto none = load_serving(
-      {std::string(MYSFITS_SOURCE_DIR) + "/deploy/k8s/stages/like/kustomization.yaml"});
+  auto none = load_serving({testing::source_path("deploy/k8s/stages/like/kustomization.yaml")});
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.error().message.find("no Ingress of class alb"), std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include "ingress/load_balancer.hpp"
 #include "ingress/manifest.hpp"
 #include "ingress/route_table.hpp"
+#include "support/build_tree.hpp"
 
 namespace mysfits::ingress::test {
 

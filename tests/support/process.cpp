@@ -16,11 +16,6 @@
 namespace mysfits::testing {
 namespace {
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
 std::optional<int> decode_status(int status) {
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
@@ -30,14 +25,6 @@ std::optional<int> decode_status(int status) {
 }
 
 }  // namespace
-
-std::string bin_path(const std::string& name) {
-  return env_or("MYSFITS_BIN_DIR", MYSFITS_DEFAULT_BIN_DIR) + "/" + name;
-}
-
-std::string source_path(const std::string& relative) {
-  return env_or("MYSFITS_SOURCE_DIR", MYSFITS_DEFAULT_SOURCE_DIR) + "/" + relative;
-}
 
 std::string temp_dir() {
   static const std::string dir = [] {

@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "support/build_tree.hpp"
+
 namespace mysfits::testing {
 
-// $MYSFITS_BIN_DIR/<name> (set by CTest for integration tests).
-std::string bin_path(const std::string& name);
-// $MYSFITS_SOURCE_DIR/<relative>.
-std::string source_path(const std::string& relative);
 // A directory under the build tree, unique to this test process, removed by nothing (kept for
 // post-mortems).
 std::string temp_dir();

@@ -15,10 +15,9 @@ using namespace std::chrono_literals;
 
 Dynalite::Dynalite() : port_(free_port()) {
   process_ = std::make_unique<Process>(
-      "/usr/bin/env",
-      std::vector<std::string>{
-          "node", std::string(MYSFITS_SOURCE_ROOT) + "/node_modules/dynalite/cli.js", "--host",
-          "127.0.0.1", "--port", std::to_string(port_), "--createTableMs", "50"});
+      "/usr/bin/env", std::vector<std::string>{"node", source_path("node_modules/dynalite/cli.js"),
+                                               "--host", "127.0.0.1", "--port",
+                                               std::to_string(port_), "--createTableMs", "50"});
   // Ready when it answers HTTP at all (an unsigned GET gets a 4xx from it).
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (std::chrono::steady_clock::now() < deadline && process_->running()) {

@@ -31,10 +31,9 @@ TEST(GatewayForwarding, SeedIngressRoutesLikeToTheLikeServiceAndTheRestToTheMono
   const auto like_port = free_port();
   auto like = start_fake(like_port, "like");
 
-  auto gw = start_gateway(
-      {"--ingress", std::string(MYSFITS_SOURCE_ROOT) + "/deploy/k8s/stages/like/ingress.yaml",
-       "--upstream", "mythical-mysfits-nolike:80=" + addr(monolith_port), "--upstream",
-       "mythical-mysfits-like:80=" + addr(like_port)});
+  auto gw = start_gateway({"--ingress", source_path("deploy/k8s/stages/like/ingress.yaml"),
+                           "--upstream", "mythical-mysfits-nolike:80=" + addr(monolith_port),
+                           "--upstream", "mythical-mysfits-like:80=" + addr(like_port)});
 
   auto list = http(gw.port, "GET", "/mysfits");
   EXPECT_EQ(list.status, 200) << list.body;

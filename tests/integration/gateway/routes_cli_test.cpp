@@ -14,6 +14,7 @@ namespace {
 
 using mysfits::testing::bin_path;
 using mysfits::testing::Process;
+using mysfits::testing::source_path;
 using mysfits::testing::temp_dir;
 
 struct CliRun {
@@ -40,10 +41,8 @@ std::string write_file(const std::string& name, const std::string& text) {
   return path;
 }
 
-// The source tree comes from the build (MYSFITS_SOURCE_ROOT), not $MYSFITS_SOURCE_DIR: CTest
-// does not pass that second variable through gtest_discover_tests' ENVIRONMENT list.
 std::string stage(const std::string& name) {
-  return std::string(MYSFITS_SOURCE_ROOT) + "/deploy/k8s/stages/" + name + "/ingress.yaml";
+  return source_path("deploy/k8s/stages/" + name + "/ingress.yaml");
 }
 
 std::string ingress(const std::string& name, const std::string& annotations,

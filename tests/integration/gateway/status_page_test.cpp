@@ -16,7 +16,7 @@ constexpr const char* kPolicy =
     "form-action 'none'; frame-ancestors 'none'";
 
 std::string source_file(const std::string& relative) {
-  std::ifstream in(std::string(MYSFITS_SOURCE_ROOT) + "/" + relative, std::ios::binary);
+  std::ifstream in(source_path(relative), std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
