@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "core/metrics.hpp"
@@ -35,10 +37,12 @@ class ServerFixture : public ::testing::Test {
                  [](const Request& r) { return Response::json(200, std::string(r.body())); });
     router_.post("/later", [this](const Request&, Responder responder) {
       // Completes from another thread, as a slow dependency would.
+      std::lock_guard lock(later_mutex_);
       later_.push_back(std::thread([r = std::move(responder), this]() mutable {
-        release_.get_future().wait();
+        released_future_.wait();
         r.send(Response::json(200, R"({"late":true})"));
       }));
+      later_started_.store(true);
     });
     router_.get("/forgotten", [](const Request&, Responder) {});
     router_.get("/header", [](const Request& r) {
@@ -79,8 +83,11 @@ class ServerFixture : public ::testing::Test {
   std::uint16_t port_ = 0;
   std::thread thread_;
   std::promise<void> release_;
+  std::shared_future<void> released_future_ = release_.get_future().share();
   bool released_ = false;
-  std::vector<std::thread> later_;
+  std::mutex later_mutex_;
+  std::vector<std::thread> later_;  // joined after the server has stopped
+  std::atomic<bool> later_started_{false};
 };
 
 TEST_F(ServerFixture, ServesRouteWithJsonAndCorsAndRequestId) {
@@ -205,8 +212,10 @@ TEST_F(ServerFixture, ClientThatStopsReadingIsCutOffAfterTheWriteTimeout) {
   while (server_->open_connections() == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(server_->open_connections(), 1u);
-  // Never read: the server's write stalls on full buffers until its write timeout ends it.
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // Never read: the server's write stalls on full buffers until its write timeout ends it. The
+  // deadline is generous because building the 64 MiB answer takes seconds under ThreadSanitizer;
+  // a write that never times out holds the connection past any deadline.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (server_->open_connections() != 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(server_->open_connections(), 0u) << "a stalled write held the connection";
@@ -233,10 +242,10 @@ TEST_F(ServerFixture, ShutdownWaitsForInFlightRequestAndTurnsNotReady) {
   auto in_flight = std::async(std::launch::async, [this] { return http(port_, "POST", "/later"); });
   // Wait until the request is inside the handler.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (later_.empty() && std::chrono::steady_clock::now() < deadline) {
+  while (!later_started_.load() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  ASSERT_FALSE(later_.empty());
+  ASSERT_TRUE(later_started_.load());
   server_->shutdown();
   EXPECT_FALSE(server_->ready());
   release_once();

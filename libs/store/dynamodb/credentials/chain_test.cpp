@@ -216,10 +216,15 @@ TEST_F(ChainFixture, ManyThreadsShareOneRefresh) {
   providers.emplace_back(provider);
   Chain chain(std::move(providers), clock.clock());
   std::atomic<int> ok{0};
+  // Each thread's io_context outlives every thread: the refresh posts its answer from another
+  // thread, and Asio may still be waking the receiving context after it ran the handler.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  for (int t = 0; t < 8; ++t)
+    contexts.push_back(std::make_unique<boost::asio::io_context>());
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&] {
-      boost::asio::io_context thread_io;
+    threads.emplace_back([&, t] {
+      boost::asio::io_context& thread_io = *contexts[t];
       core::IoScope thread_scope(thread_io);
       for (int i = 0; i < 50; ++i) {
         if (get_now(chain, thread_io).ok()) {
