@@ -1,12 +1,12 @@
 // mysfits-adopt: the adopt step, split out of the monolith. It runs the business step, then asks
 // the monolith to record the adoption (fulfill-adopt) and relays the monolith's answer.
-#include "core/step_service.hpp"
-#include "store/business_steps.hpp"
+#include "split/business_steps.hpp"
+#include "split/step_service.hpp"
 #include "store/mysfit.hpp"
 
 int main(int argc, char** argv) {
   using namespace mysfits;
-  const core::StepService service{
+  const split::StepService service{
       .name = "mysfits-adopt",
       .description =
           "The Mythical Mysfits adopt service: processes an adoption, the monolith records it.",
@@ -17,8 +17,8 @@ int main(int argc, char** argv) {
       .invalid_id_message = store::kInvalidMysfitIdMessage,
       .step =
           [](std::string_view id, std::string_view request_id) {
-            store::process_adopt({id, request_id});
+            split::process_adopt({id, request_id});
           },
   };
-  return core::run_step_service(service, argc, argv);
+  return split::run_step_service(service, argc, argv);
 }

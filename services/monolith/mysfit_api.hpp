@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "core/router.hpp"
-#include "store/business_steps.hpp"
+#include "split/business_steps.hpp"
 #include "store/store.hpp"
 
 namespace mysfits::monolith {
@@ -11,8 +11,8 @@ namespace mysfits::monolith {
 // The business steps the monolith runs itself in the monolith-only stage. A seam: tests and,
 // later, real rules plug in here; the like and adopt services call the same functions.
 struct BusinessSteps {
-  std::function<void(const store::StepContext&)> like = store::process_like;
-  std::function<void(const store::StepContext&)> adopt = store::process_adopt;
+  std::function<void(const split::StepContext&)> like = split::process_like;
+  std::function<void(const split::StepContext&)> adopt = split::process_adopt;
 };
 
 // The monolith's routes of the contract over a Store. Each handler validates its input (400,

@@ -84,10 +84,10 @@ class MysfitApiTest : public ::testing::Test {
 
   BusinessSteps steps() {
     BusinessSteps s;
-    s.like = [this](const store::StepContext& c) {
+    s.like = [this](const split::StepContext& c) {
       like_steps_.push_back(std::string(c.mysfit_id) + "/" + std::string(c.request_id));
     };
-    s.adopt = [this](const store::StepContext& c) {
+    s.adopt = [this](const split::StepContext& c) {
       adopt_steps_.push_back(std::string(c.mysfit_id));
     };
     return s;

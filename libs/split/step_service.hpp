@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace mysfits::core {
+namespace mysfits::split {
 
 // A service split out of the monolith (strangler pattern): it owns one business step and hands
 // persistence back to the monolith. For POST {route}: validate the id, run the step, then relay
@@ -29,4 +29,4 @@ struct StepService {
 // one line on stderr. Returns the process's exit code.
 int run_step_service(const StepService& service, int argc, char** argv);
 
-}  // namespace mysfits::core
+}  // namespace mysfits::split

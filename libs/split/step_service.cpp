@@ -1,4 +1,4 @@
-#include "core/step_service.hpp"
+#include "split/step_service.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -16,7 +16,9 @@
 #include "core/service_routes.hpp"
 #include "core/upstream_readiness.hpp"
 
-namespace mysfits::core {
+namespace mysfits::split {
+
+using namespace core;
 namespace {
 
 constexpr std::chrono::milliseconds kReadinessInterval{1'000};
@@ -139,4 +141,4 @@ int run_step_service(const StepService& service, int argc, char** argv) {
   return 0;
 }
 
-}  // namespace mysfits::core
+}  // namespace mysfits::split

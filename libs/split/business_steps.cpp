@@ -1,8 +1,8 @@
-#include "store/business_steps.hpp"
+#include "split/business_steps.hpp"
 
 #include "core/logging.hpp"
 
-namespace mysfits::store {
+namespace mysfits::split {
 
 void process_like(const StepContext& context) {
   core::log_info("like processed",
@@ -14,4 +14,4 @@ void process_adopt(const StepContext& context) {
                  {{"mysfit_id", context.mysfit_id}, {"request_id", context.request_id}});
 }
 
-}  // namespace mysfits::store
+}  // namespace mysfits::split

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace mysfits::store {
+namespace mysfits::split {
 
 // The business steps of the workshop's strangler split: in the monolith-only stage the
 // monolith runs them before persisting; once split out, the like and adopt services run them
@@ -17,4 +17,4 @@ struct StepContext {
 void process_like(const StepContext& context);
 void process_adopt(const StepContext& context);
 
-}  // namespace mysfits::store
+}  // namespace mysfits::split
