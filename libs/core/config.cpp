@@ -31,7 +31,8 @@ void add_service_options(CLI::App& app, ServiceConfig& config) {
       ->envname("DRAIN_TIMEOUT_MS")
       ->check(CLI::Range(0, 600'000));
   app.add_option("--request-timeout-ms", config.request_timeout_ms,
-                 "How long a client may take to send one whole request")
+                 "How long a client may take to send one whole request (default 10000; "
+                 "mysfits-gateway: its load balancer's idle timeout)")
       ->envname("REQUEST_TIMEOUT_MS")
       ->check(CLI::Range(1, 600'000));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/logging.hpp"
@@ -21,8 +22,9 @@ struct ServiceConfig {
   int threads = 0;                 // THREADS / --threads (0: CpuAllowance::worker_threads)
   int drain_timeout_ms = 20'000;   // DRAIN_TIMEOUT_MS / --drain-timeout-ms
   // REQUEST_TIMEOUT_MS / --request-timeout-ms: first byte to last byte of a request; a client
-  // that sends half a request and stops is cut off here (ServerLimits::request_timeout).
-  int request_timeout_ms = 10'000;
+  // that sends half a request and stops is cut off here (ServerLimits::request_timeout). Unset:
+  // the executable's default (10 s; the gateway's is its load balancer's idle timeout).
+  std::optional<int> request_timeout_ms;
 
   LogLevel level() const;
 };

@@ -2,23 +2,18 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <exception>
-#include <iostream>
-#include <memory>
 
 #include "core/config.hpp"
 #include "core/http_client.hpp"
-#include "core/http_server.hpp"
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
 #include "core/relay.hpp"
 #include "core/router.hpp"
+#include "core/service_host.hpp"
 #include "core/service_routes.hpp"
 #include "core/upstream_readiness.hpp"
 
 namespace mysfits::split {
-
-using namespace core;
 namespace {
 
 constexpr std::chrono::milliseconds kReadinessInterval{1'000};
@@ -26,7 +21,7 @@ constexpr const char* kUpstreamName = "monolith";
 constexpr std::string_view kIdParam = "{id}";
 
 struct Config {
-  ServiceConfig service;
+  core::ServiceConfig service;
   std::string monolith_url;
   int monolith_timeout_ms = 3'000;
   int monolith_connections = 64;
@@ -39,20 +34,21 @@ std::string fill_id(std::string pattern, std::string_view id) {
   return pattern;
 }
 
-void add_step_route(Router& router, const StepService& service, HttpClient& monolith) {
-  router.post(service.route, [&service, &monolith](const Request& request, Responder responder) {
+void add_step_route(core::Router& router, const StepService& service, core::HttpClient& monolith) {
+  router.post(service.route, [&service, &monolith](const core::Request& request,
+                                                   core::Responder responder) {
     const std::string_view id = request.param(0);
     if (!service.valid_id(id)) {
-      responder.send(Response::error(400, "bad_request", service.invalid_id_message));
+      responder.send(core::Response::error(400, "bad_request", service.invalid_id_message));
       return;
     }
     service.step(id, request.request_id());
-    relay(monolith, kUpstreamName, request, "POST", fill_id(service.upstream_route, id),
-          std::move(responder));
+    core::relay(monolith, kUpstreamName, request, "POST", fill_id(service.upstream_route, id),
+                std::move(responder));
   });
 }
 
-void add_client_gauges(Metrics& metrics, const HttpClient& client) {
+void add_client_gauges(core::Metrics& metrics, const core::HttpClient& client) {
   metrics.add_gauge("mysfits_upstream_connections_open",
                     "Connections open to the monolith (idle, busy or connecting)",
                     [&client] { return static_cast<double>(client.stats().open); });
@@ -69,7 +65,7 @@ void add_client_gauges(Metrics& metrics, const HttpClient& client) {
 int run_step_service(const StepService& service, int argc, char** argv) {
   Config config;
   CLI::App app{service.description, service.name};
-  add_service_options(app, config.service);
+  core::add_service_options(app, config.service);
   app.add_option("--monolith-url", config.monolith_url,
                  "The monolith: host, host:port or http://host[:port] (required)")
       ->envname("MONOLITH_URL");
@@ -81,64 +77,38 @@ int run_step_service(const StepService& service, int argc, char** argv) {
                  "Most connections open to the monolith per worker thread")
       ->envname("MONOLITH_CONNECTIONS")
       ->check(CLI::Range(1, 10'000));
-  parse_or_exit(app, argc, argv);
+  core::parse_or_exit(app, argc, argv);
 
-  if (config.monolith_url.empty()) {
-    exit_usage_error(service.name, "MONOLITH_URL (or --monolith-url) is required");
-  }
-  auto endpoint = Endpoint::parse(config.monolith_url);
-  if (!endpoint) {
-    exit_usage_error(service.name, "MONOLITH_URL: " + endpoint.error().message);
-  }
+  if (config.monolith_url.empty())
+    core::exit_usage_error(service.name, "MONOLITH_URL (or --monolith-url) is required");
+  auto endpoint = core::Endpoint::parse(config.monolith_url);
+  if (!endpoint)
+    core::exit_usage_error(service.name, "MONOLITH_URL: " + endpoint.error().message);
 
-  init_logging(service.name, config.service.level());
-  log_info("config", {{"host", config.service.host},
-                      {"port", config.service.port},
-                      {"admin_port", config.service.admin_port},
-                      {"threads", config.service.threads},
-                      {"monolith", endpoint->to_string()},
-                      {"monolith_timeout_ms", config.monolith_timeout_ms},
-                      {"monolith_connections", config.monolith_connections}});
-
-  ClientOptions client_options;
+  core::init_logging(service.name, config.service.level());
+  core::ClientOptions client_options;
   client_options.request_timeout = std::chrono::milliseconds(config.monolith_timeout_ms);
   client_options.max_open_per_thread = static_cast<std::size_t>(config.monolith_connections);
   client_options.max_idle_per_thread = client_options.max_open_per_thread;
-  HttpClient monolith(*endpoint, client_options);
+  // Before the host, so it outlives the server's workers, whose threads its pools live on.
+  core::HttpClient monolith(*endpoint, client_options);
+  core::ServiceHost host(service.name, config.service, core::ServerOptions{});
+  core::log_info("config", {{"host", config.service.host},
+                            {"port", config.service.port},
+                            {"admin_port", config.service.admin_port},
+                            {"threads", config.service.threads},
+                            {"request_timeout_ms", host.request_timeout().count()},
+                            {"monolith", endpoint->to_string()},
+                            {"monolith_timeout_ms", config.monolith_timeout_ms},
+                            {"monolith_connections", config.monolith_connections}});
+  add_client_gauges(host.metrics(), monolith);
 
-  ServerOptions options;
-  options.service_name = service.name;
-  options.threads = config.service.threads;
-  options.drain_timeout = std::chrono::milliseconds(config.service.drain_timeout_ms);
-  options.limits.request_timeout = std::chrono::milliseconds(config.service.request_timeout_ms);
-  auto metrics = std::make_shared<Metrics>(service.name);
-  add_client_gauges(*metrics, monolith);
-  HttpServer server(options, metrics);
-
-  Router router;
-  add_root_route(router, service.root_message);
-  add_probe_routes(router, server);
-  add_step_route(router, service, monolith);
-  Router admin_router;
-  add_metrics_route(admin_router, *metrics);
-
-  try {
-    const std::uint16_t port = server.listen(config.service.host, config.service.port, router);
-    std::uint16_t admin_port = 0;
-    if (config.service.admin_port != 0) {
-      admin_port = server.listen(config.service.host, config.service.admin_port, admin_router,
-                                 /*public_traffic=*/false);
-    }
-    log_info("listening", {{"port", port}, {"admin_port", admin_port}});
-  } catch (const std::exception& e) {
-    std::cerr << service.name << ": " << e.what() << '\n';
-    return 1;
-  }
-
-  watch_upstream_readiness(server, monolith, kUpstreamName, "/readyz", kReadinessInterval);
-  server.run();
-  log_info("stopped");
-  return 0;
+  core::add_root_route(host.router(), service.root_message);
+  core::add_probe_routes(host.router(), host.server());
+  add_step_route(host.router(), service, monolith);
+  core::watch_upstream_readiness(host.server(), monolith, kUpstreamName, "/readyz",
+                                 kReadinessInterval);
+  return host.run();
 }
 
 }  // namespace mysfits::split

@@ -3,15 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
-#include <exception>
-#include <iostream>
-#include <memory>
 
 #include "core/config.hpp"
-#include "core/http_server.hpp"
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
-#include "core/router.hpp"
+#include "core/service_host.hpp"
 #include "core/service_routes.hpp"
 #include "services/gateway/health_checker.hpp"
 #include "services/gateway/proxy.hpp"
@@ -105,62 +101,44 @@ int main(int argc, char** argv) {
   if (auto loaded = state.load(); !loaded)
     core::exit_usage_error(kService, loaded.error().message);
   const auto snapshot = state.current();
-  core::log_info("config", {{"host", config.service.host},
-                            {"port", config.service.port},
-                            {"admin_port", config.service.admin_port},
-                            {"threads", config.service.threads},
-                            {"load_balancer", snapshot->load_balancer.group},
-                            {"rules", snapshot->routes.listener().rules.size()},
-                            {"target_groups", snapshot->groups.size()},
-                            {"upstreams_file", config.upstreams_file}});
 
   core::ServerOptions options;
-  options.service_name = kService;
-  options.threads = config.service.threads;
-  options.drain_timeout = std::chrono::milliseconds(config.service.drain_timeout_ms);
   options.cors = false;         // a load balancer relays the targets' CORS headers, adds none
   options.request_ids = false;  // X-Amzn-Trace-Id is the ALB's request id
   options.limits.max_body = kMaxBody;
-  // Idle timeout: fixed at start (a reload cannot change a listener's accepted connections).
+  // The ALB's idle timeout, fixed at start (a reload cannot change a listener's accepted
+  // connections). It also bounds the arrival of one request unless REQUEST_TIMEOUT_MS or
+  // --request-timeout-ms says otherwise.
   const std::chrono::milliseconds idle(snapshot->load_balancer.attributes.idle_timeout_seconds *
                                        1000LL);
   options.limits.idle_timeout = idle;
   options.limits.request_timeout = idle;
-  auto metrics = std::make_shared<core::Metrics>(kService);
-  add_target_gauges(*metrics, state);
-  core::HttpServer server(options, metrics);
+  core::ServiceHost host(kService, config.service, options);
+  core::log_info("config", {{"host", config.service.host},
+                            {"port", config.service.port},
+                            {"admin_port", config.service.admin_port},
+                            {"threads", config.service.threads},
+                            {"idle_timeout_ms", idle.count()},
+                            {"request_timeout_ms", host.request_timeout().count()},
+                            {"load_balancer", snapshot->load_balancer.group},
+                            {"rules", snapshot->routes.listener().rules.size()},
+                            {"target_groups", snapshot->groups.size()},
+                            {"upstreams_file", config.upstreams_file}});
+  add_target_gauges(host.metrics(), state);
 
   gateway::Proxy proxy(state);
-  core::Router router;
-  router.fallback([&proxy](const core::Request& request, core::Responder responder) {
+  host.router().fallback([&proxy](const core::Request& request, core::Responder responder) {
     proxy.handle(request, std::move(responder));
   });
-
-  core::Router admin_router;
-  core::add_probe_routes(admin_router, server);
-  core::add_metrics_route(admin_router, *metrics);
-  gateway::add_status_routes(admin_router, state);
-
-  try {
-    const std::uint16_t port = server.listen(config.service.host, config.service.port, router);
-    std::uint16_t admin_port = 0;
-    if (config.service.admin_port != 0)
-      admin_port = server.listen(config.service.host, config.service.admin_port, admin_router,
-                                 /*public_traffic=*/false);
-    core::log_info("listening", {{"port", port}, {"admin_port", admin_port}});
-  } catch (const std::exception& e) {
-    std::cerr << kService << ": " << e.what() << '\n';
-    return 1;
-  }
+  core::add_probe_routes(host.admin_router(), host.server());
+  gateway::add_status_routes(host.admin_router(), state);
 
   gateway::HealthChecker checker(state);
-  server.run_every(gateway::HealthChecker::kTick, [&checker] { checker.tick(); });
-  server.on_signal(SIGHUP, [&state] {
+  host.server().run_every(gateway::HealthChecker::kTick, [&checker] { checker.tick(); });
+  host.server().on_signal(SIGHUP, [&state] {
     core::log_info("reload_requested");
     (void)state.reload();
   });
-  server.set_ready(true);
-  server.run();
-  core::log_info("stopped");
-  return 0;
+  host.server().set_ready(true);
+  return host.run();
 }

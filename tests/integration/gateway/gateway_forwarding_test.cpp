@@ -142,18 +142,53 @@ TEST(GatewayForwarding, TargetResetIs502AndRefusedIs502) {
   EXPECT_EQ(http(gw_dead.port, "GET", "/").status, 502);
 }
 
+// A gateway for app_ingress() whose load balancer has the given idle timeout, forwarding to a
+// target on port.
+Gateway gateway_with_idle_timeout(const std::string& file, int idle_seconds, std::uint16_t port,
+                                  std::vector<std::string> extra_args = {}) {
+  std::vector<std::string> args = {
+      "--ingress",
+      write_file(file, app_ingress("    alb.ingress.kubernetes.io/load-balancer-attributes: "
+                                   "idle_timeout.timeout_seconds=" +
+                                   std::to_string(idle_seconds) + "\n")),
+      "--upstream", "app:80=" + addr(port)};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return start_gateway(std::move(args));
+}
+
 TEST(GatewayForwarding, SilentTargetIs504AfterTheIdleTimeout) {
   const auto port = free_port();
   auto fake = start_fake(port, "app");
-  auto gw = start_gateway(
-      {"--ingress",
-       write_file("stall.yaml",
-                  app_ingress("    alb.ingress.kubernetes.io/load-balancer-attributes: "
-                              "idle_timeout.timeout_seconds=1\n")),
-       "--upstream", "app:80=" + addr(port)});
+  auto gw = gateway_with_idle_timeout("stall.yaml", 1, port);
   auto r = http(gw.port, "GET", "/__stall", "", {}, std::chrono::seconds(10));
   EXPECT_EQ(r.status, 504) << r.error;
   EXPECT_EQ(http(gw.port, "GET", "/fine").status, 200);
+}
+
+// How long the gateway keeps a connection that sent half a request: it closes it, silently.
+std::chrono::milliseconds half_request_held(std::uint16_t port) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string answer =
+      raw_exchange(port, "GET / HTTP/1.1\r\nHost: x\r\n", std::chrono::seconds(20));
+  EXPECT_EQ(answer, "");
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
+// No flag is silently replaced: --request-timeout-ms bounds one request's arrival when given;
+// without it the load balancer's idle timeout does (the core default would be 10 s).
+TEST(GatewayForwarding, RequestTimeoutIsTheFlagWhenGivenElseTheIdleTimeout) {
+  const auto port = free_port();
+  auto fake = start_fake(port, "app");
+  auto flagged =
+      gateway_with_idle_timeout("timeout-flag.yaml", 30, port, {"--request-timeout-ms", "300"});
+  EXPECT_LT(half_request_held(flagged.port), std::chrono::seconds(5))
+      << "--request-timeout-ms 300 was not honoured (idle timeout 30 s)";
+
+  auto defaulted = gateway_with_idle_timeout("timeout-idle.yaml", 1, port);
+  const auto held = half_request_held(defaulted.port);
+  EXPECT_GE(held, std::chrono::milliseconds(900)) << "cut off before the idle timeout";
+  EXPECT_LT(held, std::chrono::seconds(5)) << "the 1 s idle timeout did not bound the request";
 }
 
 }  // namespace
