@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <regex>
 
+#include "ingress/alb_limits.hpp"
 #include "ingress/annotations.hpp"
 #include "ingress/cidr.hpp"
 #include "ingress/glob.hpp"
@@ -165,8 +166,10 @@ TargetGroupRef forward_leg(const Fields& leg, bool weighted) {
   }
   const json::value* weight = leg.raw("weight");
   if (weight != nullptr && !weight->is_null()) {
-    if (!weight->is_int64() || weight->get_int64() < 0 || weight->get_int64() > 999)
-      leg.fail("weight must be an integer in 0..999");
+    if (!weight->is_int64() || weight->get_int64() < 0 ||
+        weight->get_int64() > alb_limit::kMaxForwardWeight)
+      leg.fail("weight must be an integer in 0.." + std::to_string(alb_limit::kMaxForwardWeight) +
+               " (the ALB's range)");
     ref.weight = static_cast<int>(weight->get_int64());
   } else if (weighted) {
     leg.fail("weight is required when forwarding to more than one target group");
@@ -183,8 +186,9 @@ Forward forward(const Fields& f) {
     if (groups == nullptr || !groups->is_array() || groups->get_array().empty())
       cfg->fail("targetGroups must be a non-empty list");
     const auto& list = groups->get_array();
-    if (list.size() > 5)
-      cfg->fail("at most 5 target groups per forward action");
+    if (list.size() > alb_limit::kTargetGroupsPerForward)
+      cfg->fail(std::to_string(list.size()) + " target groups; the ALB allows at most " +
+                std::to_string(alb_limit::kTargetGroupsPerForward) + " per forward action");
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (!list[i].is_object())
         cfg->fail("targetGroups entries must be objects");
@@ -366,8 +370,10 @@ std::string check_path_pattern(std::string_view pattern) {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.$/~\"'@:+&*?";
   if (pattern.empty())
     return "empty path pattern";
-  if (pattern.size() > 128)
-    return "path pattern longer than 128 characters: " + std::string(pattern.substr(0, 40)) + "...";
+  if (pattern.size() > alb_limit::kPathPatternLength)
+    return "path pattern of " + std::to_string(pattern.size()) +
+           " characters; the ALB allows at most " + std::to_string(alb_limit::kPathPatternLength) +
+           ": " + std::string(pattern.substr(0, 40)) + "...";
   const auto bad = pattern.find_first_not_of(kAllowed);
   if (bad != std::string_view::npos) {
     return "path pattern '" + std::string(pattern) + "' has a character the ALB rejects: '" +

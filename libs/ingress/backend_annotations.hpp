@@ -17,8 +17,8 @@ core::Result<Action> parse_action_json(std::string_view json, const std::string&
 core::Result<std::vector<Condition>> parse_conditions_json(std::string_view json,
                                                            const std::string& where);
 
-// Validates a path-pattern value the way the ALB API would: at most 128 characters from the
-// allowed set. Returns an error message, or empty when fine.
+// Validates a path-pattern value the way the ALB API would: at most alb_limit::kPathPatternLength
+// characters from the allowed set. Returns an error message, or empty when fine.
 std::string check_path_pattern(std::string_view pattern);
 
 // An error message when `pattern` is not a regular expression we can run, or empty.

@@ -88,41 +88,56 @@ TEST(BackendAnnotations, BadActionsAreRefusedWithThePath) {
   }
 }
 
+// The table of an Ingress routing /api to Service api:80 with a conditions annotation (a JSON
+// list); the test fails unless its one rule has `conditions` conditions.
+RouteTable api_with_conditions(const std::string& json, std::size_t conditions) {
+  const RouteTable t =
+      table(ingress_with("    alb.ingress.kubernetes.io/conditions.api: '" + json + "'\n", "api",
+                         "number: 80", "/api"));
+  EXPECT_EQ(t.listener().rules.size(), 1u);
+  EXPECT_EQ(t.listener().rules.empty() ? 0 : t.listener().rules[0].conditions.size(), conditions);
+  return t;
+}
+
+// Each rule stays within the ALB's 5 condition values, so the condition types are spread over
+// two rules: header, method and host here, query string and source IP below.
 TEST(BackendAnnotations, ConditionsAddToTheRuleAndAllMustHold) {
-  const std::string conditions =
-      "    alb.ingress.kubernetes.io/conditions.api: |\n"
-      "      [{\"field\":\"http-header\",\"httpHeaderConfig\":{\"httpHeaderName\":\"X-Canary\","
-      "\"values\":[\"yes\",\"on*\"]}},\n"
-      "       "
-      "{\"Field\":\"http-request-method\",\"HttpRequestMethodConfig\":{\"Values\":[\"GET\"]}},\n"
-      "       {\"field\":\"query-string\",\"queryStringConfig\":{\"values\":[{\"key\":\"v\","
-      "\"value\":\"2\"},{\"value\":\"beta\"}]}},\n"
-      "       "
-      "{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/8\",\"::1/128\"]}},\n"
-      "       "
-      "{\"field\":\"host-header\",\"hostHeaderConfig\":{\"values\":[\"api.example.com\"]}}]\n";
-  const RouteTable t = table(ingress_with(conditions, "api", "number: 80", "/api"));
-  ASSERT_EQ(t.listener().rules[0].conditions.size(), 6u);
-  Req ok{"/api?v=2", "GET", "API.example.com", {{"x-canary", "ONWARD"}}, "10.1.2.3"};
+  const RouteTable t = api_with_conditions(
+      "[{\"field\":\"http-header\",\"httpHeaderConfig\":{\"httpHeaderName\":\"X-Canary\","
+      "\"values\":[\"yes\",\"on*\"]}},"
+      "{\"Field\":\"http-request-method\",\"HttpRequestMethodConfig\":{\"Values\":[\"GET\"]}},"
+      "{\"field\":\"host-header\",\"hostHeaderConfig\":{\"values\":[\"api.example.com\"]}}]",
+      4);
+  Req ok{"/api", "GET", "API.example.com", {{"x-canary", "ONWARD"}}};
+  EXPECT_EQ(route(t, ok).first, "api:80");
+  const std::vector<std::pair<const char*, Req>> misses = {
+      {"method is case-sensitive", Req{"/api", "get", "api.example.com", {{"X-Canary", "yes"}}}},
+      {"header missing", Req{"/api", "GET", "api.example.com", {}}},
+      {"host", Req{"/api", "GET", "web.example.com", {{"X-Canary", "yes"}}}},
+      {"path", Req{"/apix", "GET", "api.example.com", {{"X-Canary", "yes"}}}},
+  };
+  for (const auto& [why, req] : misses)
+    EXPECT_EQ(route(t, req).first, "fixed-response:404") << why;
+}
+
+TEST(BackendAnnotations, QueryStringAndSourceIpConditionsAllMustHold) {
+  const RouteTable t = api_with_conditions(
+      "[{\"field\":\"query-string\",\"queryStringConfig\":{\"values\":[{\"key\":\"v\","
+      "\"value\":\"2\"},{\"value\":\"beta\"}]}},"
+      "{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/8\",\"::1/128\"]}}]",
+      3);
+  Req ok{"/api?v=2", "GET", "", {}, "10.1.2.3"};
   EXPECT_EQ(route(t, ok).first, "api:80");
   Req bare = ok;
   bare.target = "/api?x=BETA";
   EXPECT_EQ(route(t, bare).first, "api:80");
-  const std::vector<std::pair<const char*, Req>> misses = {
-      {"method is case-sensitive",
-       Req{"/api?v=2", "get", "api.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
-      {"header missing", Req{"/api?v=2", "GET", "api.example.com", {}, "10.1.2.3"}},
-      {"query value", Req{"/api?v=3", "GET", "api.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
-      {"source ip",
-       Req{"/api?v=2", "GET", "api.example.com", {{"X-Canary", "yes"}}, "192.168.1.1"}},
-      {"host", Req{"/api?v=2", "GET", "web.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
-      {"path", Req{"/apix?v=2", "GET", "api.example.com", {{"X-Canary", "yes"}}, "10.1.2.3"}},
-  };
-  for (const auto& [why, req] : misses)
-    EXPECT_EQ(route(t, req).first, "fixed-response:404") << why;
   Req v6 = ok;
   v6.source_ip = "::1";
   EXPECT_EQ(route(t, v6).first, "api:80");
+  EXPECT_EQ(route(t, Req{"/api?v=3", "GET", "", {}, "10.1.2.3"}).first, "fixed-response:404")
+      << "query value";
+  EXPECT_EQ(route(t, Req{"/api?v=2", "GET", "", {}, "192.168.1.1"}).first, "fixed-response:404")
+      << "source ip";
 }
 
 TEST(BackendAnnotations, RepeatedHeadersAreEachTried) {

@@ -256,26 +256,6 @@ core::Result<std::vector<Condition>> ListenerBuilder::rule_conditions(const Ingr
   return out;
 }
 
-void ListenerBuilder::check_limits(const Rule& rule, int port) {
-  std::size_t evaluations = 0;
-  std::size_t wildcards = 0;
-  for (const Condition& c : rule.conditions) {
-    const std::size_t n = c.values.size() + c.regex_values.size() + c.query_values.size();
-    evaluations += n;
-    if (n > 3 && c.field != ConditionField::kPathPattern && c.field != ConditionField::kHostHeader)
-      warnings_.push_back("listener " + std::to_string(port) + " rule " +
-                          std::to_string(rule.priority) + ": more than 3 values in one condition");
-    for (const std::string& v : c.values)
-      wildcards += static_cast<std::size_t>(
-          std::count_if(v.begin(), v.end(), [](char ch) { return ch == '*' || ch == '?'; }));
-  }
-  if (evaluations > 5 || wildcards > 5) {
-    warnings_.push_back("listener " + std::to_string(port) + " rule " +
-                        std::to_string(rule.priority) + " (" + rule.origin +
-                        "): more than 5 condition values or wildcards; the ALB would refuse it");
-  }
-}
-
 core::Result<Listener> ListenerBuilder::build(int port, const std::string& protocol,
                                               const std::vector<const Ingress*>& members,
                                               std::optional<int> ssl_redirect_port) {
@@ -309,7 +289,7 @@ core::Result<Listener> ListenerBuilder::build(int port, const std::string& proto
         if (!conditions)
           return conditions.error();
         rules.push_back(Rule{0, std::move(conditions.value()), std::move(action.value()),
-                             path_origin(*ing, i, *p)});
+                             path_origin(*ing, i, *p), p->where});
       }
     }
     if (ing->default_backend) {
@@ -327,12 +307,8 @@ core::Result<Listener> ListenerBuilder::build(int port, const std::string& proto
   }
   listener.rules = optimize_rules(std::move(rules), port, protocol);
   int priority = 1;
-  for (Rule& rule : listener.rules) {
+  for (Rule& rule : listener.rules)
     rule.priority = priority++;
-    check_limits(rule, port);
-  }
-  if (listener.rules.size() > 100)
-    warnings_.push_back("listener " + std::to_string(port) + ": more than 100 rules");
   return listener;
 }
 

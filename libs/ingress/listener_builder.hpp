@@ -17,9 +17,8 @@ namespace mysfits::ingress {
 // longest first, then ImplementationSpecific), the rule optimizer, then priorities 1, 2, 3...
 class ListenerBuilder {
  public:
-  ListenerBuilder(const Manifests& manifests, std::map<std::string, TargetGroupConfig>& groups,
-                  std::vector<std::string>& warnings)
-      : manifests_(manifests), groups_(groups), warnings_(warnings) {}
+  ListenerBuilder(const Manifests& manifests, std::map<std::string, TargetGroupConfig>& groups)
+      : manifests_(manifests), groups_(groups) {}
 
   core::Result<Listener> build(int port, const std::string& protocol,
                                const std::vector<const Ingress*>& members,
@@ -31,11 +30,9 @@ class ListenerBuilder {
                                                        const IngressPath& path);
   core::Result<std::string> target_group_for(const Ingress& ing, const std::string& service,
                                              const std::string& port);
-  void check_limits(const Rule& rule, int port);
 
   const Manifests& manifests_;
   std::map<std::string, TargetGroupConfig>& groups_;
-  std::vector<std::string>& warnings_;
 };
 
 // The controller's rule optimizer: drops redirect rules that would redirect a request to

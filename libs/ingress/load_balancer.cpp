@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include "ingress/alb_limits.hpp"
 #include "ingress/annotations.hpp"
 #include "ingress/listener_builder.hpp"
 
@@ -164,7 +165,7 @@ core::Result<LoadBalancer> build_group(const std::string& group, bool explicit_g
     lb.ssl_redirect_port = static_cast<int>(**port);
   }
   std::map<std::string, TargetGroupConfig> target_groups;
-  ListenerBuilder builder(manifests, target_groups, lb.warnings);
+  ListenerBuilder builder(manifests, target_groups);
   for (const auto& [port, protocol] : listeners) {
     std::vector<const Ingress*> on_port;
     for (const Member& m : members) {
@@ -240,7 +241,7 @@ core::Result<std::vector<LoadBalancer>> build_load_balancers(const Manifests& ma
     const Annotations a(ing.annotations, ing.describe());
     Member m;
     m.ingress = &ing;
-    auto order = a.integer("group.order", -1000, 1000);
+    auto order = a.integer("group.order", alb_limit::kMinGroupOrder, alb_limit::kMaxGroupOrder);
     if (!order)
       return order.error();
     m.order = static_cast<int>(order->value_or(0));
@@ -270,6 +271,13 @@ core::Result<std::vector<LoadBalancer>> build_load_balancers(const Manifests& ma
       return lb.error();
     out.push_back(std::move(lb.value()));
   }
+  std::string violations;
+  for (const LoadBalancer& lb : out) {
+    for (const std::string& v : alb_limit_violations(lb))
+      violations += (violations.empty() ? "" : "\n") + v;
+  }
+  if (!violations.empty())
+    return manifest_error(violations);
   return out;
 }
 

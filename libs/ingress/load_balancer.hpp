@@ -32,7 +32,6 @@ struct LoadBalancer {
   LoadBalancerAttributes attributes;
   std::vector<Listener> listeners;  // ascending port
   std::vector<TargetGroupConfig> target_groups;
-  std::vector<std::string> warnings;  // limits a real ALB would enforce at configuration time
 
   const Listener* listener(int port) const;
   const TargetGroupConfig* target_group(const std::string& id) const;
@@ -48,7 +47,8 @@ bool is_alb_ingress(const Ingress& ingress, const std::vector<IngressClass>& cla
 
 // Groups the ALB Ingresses and builds every group's listeners, rules (with the controller's
 // ordering and priorities), default actions and target groups. Any error in a group refuses the
-// whole build, as the controller refuses to reconcile the group.
+// whole build, as the controller refuses to reconcile the group; so does a group that breaks
+// one of the ALB's limits (alb_limits.hpp), with every limit broken in any group, one a line.
 core::Result<std::vector<LoadBalancer>> build_load_balancers(const Manifests& manifests);
 
 }  // namespace mysfits::ingress

@@ -13,21 +13,8 @@ using test::Req;
 using test::route;
 using test::table;
 
-// An Ingress document with the given name, annotations (YAML lines, 4-space indented) and
-// http.paths (YAML lines).
-std::string doc(const std::string& name, const std::string& annotations, const std::string& paths,
-                const std::string& extra_spec = "", const std::string& ns = "default") {
-  return "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name +
-         "\n  namespace: " + ns + "\n  annotations:\n    kubernetes.io/ingress.class: alb\n" +
-         annotations + "spec:\n" + extra_spec + "  rules:\n  - http:\n      paths:\n" + paths;
-}
-
-std::string path(const std::string& p, const std::string& type, const std::string& svc,
-                 const std::string& port = "number: 80") {
-  return "      - path: " + p + "\n        pathType: " + type +
-         "\n        backend:\n          service:\n            name: " + svc +
-         "\n            port:\n              " + port + "\n";
-}
+using test::doc;
+using test::path;
 
 const char* kGroup = "    alb.ingress.kubernetes.io/group.name: shop\n";
 

@@ -75,7 +75,8 @@ struct Rule {
   int priority = 0;  // 1, 2, 3... per listener
   std::vector<Condition> conditions;
   Action action;
-  std::string origin;  // where it came from: "default/web: rules[0] path /api (Prefix)"
+  std::string origin;  // where it came from: "default/web: spec.rules[0] /api (Prefix)"
+  std::string where;   // the file and line of that path: "deploy/x.yaml:12"
 };
 
 struct Listener {

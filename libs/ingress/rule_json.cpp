@@ -140,7 +140,6 @@ json::value to_json(const LoadBalancer& lb) {
   for (const TargetGroupConfig& tg : lb.target_groups)
     groups.push_back(to_json(tg));
   out["targetGroups"] = std::move(groups);
-  out["warnings"] = strings(lb.warnings);
   return out;
 }
 

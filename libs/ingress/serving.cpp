@@ -25,8 +25,6 @@ core::Result<Serving> load_serving(const std::vector<std::string>& files) {
                         " load balancers (one per Ingress group); serving the first, " +
                         out.load_balancer.group);
   }
-  for (const std::string& warning : out.load_balancer.warnings)
-    out.notes.push_back("warning: " + warning);
   const Listener* listener = out.load_balancer.serving_listener();
   if (listener == nullptr)
     return manifest_error("the load balancer " + out.load_balancer.group + " has no listener");

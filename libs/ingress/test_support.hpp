@@ -34,6 +34,26 @@ inline RouteTable table(const std::string& yaml) {
   return t.ok() ? t.value() : RouteTable::build(Listener{}).value();
 }
 
+// An Ingress document with the given name, annotations (YAML lines, 4-space indented) and
+// http.paths (YAML lines) under one rule, with `host` when not empty. Its first path entry is on
+// line 13 of the document, plus one per annotation line, extra_spec line and host.
+inline std::string doc(const std::string& name, const std::string& annotations,
+                       const std::string& paths, const std::string& extra_spec = "",
+                       const std::string& ns = "default", const std::string& host = "") {
+  return "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name +
+         "\n  namespace: " + ns + "\n  annotations:\n    kubernetes.io/ingress.class: alb\n" +
+         annotations + "spec:\n" + extra_spec + "  rules:\n  - " +
+         (host.empty() ? "" : "host: " + host + "\n    ") + "http:\n      paths:\n" + paths;
+}
+
+// One http.paths entry (7 lines).
+inline std::string path(const std::string& p, const std::string& type, const std::string& svc,
+                        const std::string& port = "number: 80") {
+  return "      - path: " + p + "\n        pathType: " + type +
+         "\n        backend:\n          service:\n            name: " + svc +
+         "\n            port:\n              " + port + "\n";
+}
+
 struct Req {
   Req(std::string target_in, std::string method_in = "GET", std::string host_in = {},
       std::vector<std::pair<std::string, std::string>> headers_in = {},

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "core/logging.hpp"
-#include "ingress/manifest.hpp"
+#include "ingress/serving.hpp"
 
 namespace mysfits::gateway {
 namespace {
@@ -12,17 +12,6 @@ using Clock = std::chrono::steady_clock;
 
 std::chrono::milliseconds scaled_seconds(int seconds, double speedup) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0 / speedup));
-}
-
-core::Error config_error(std::string message) {
-  return core::Error{core::Errc::kBadRequest, std::move(message)};
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items)
-    out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 }  // namespace
@@ -35,31 +24,16 @@ TargetGroup* Snapshot::group(const std::string& id) const {
 core::Result<std::shared_ptr<Snapshot>> build_snapshot(const Sources& sources,
                                                        const Snapshot* previous,
                                                        std::vector<DrainingTarget>& removed) {
-  auto manifests = ingress::load_manifest_files(sources.ingress_files);
-  if (!manifests)
-    return manifests.error();
-  auto balancers = ingress::build_load_balancers(manifests.value());
-  if (!balancers)
-    return balancers.error();
-  if (balancers->empty())
-    return config_error("no Ingress of class alb in " + joined(sources.ingress_files));
-  if (balancers->size() > 1) {
-    core::log_warn("several_load_balancers",
-                   {{"serving", balancers->front().group},
-                    {"message",
-                     "the manifests make more than one ALB; this gateway serves the "
-                     "first group only"}});
-  }
+  auto serving = ingress::load_serving(sources.ingress_files);
+  if (!serving)
+    return serving.error();
+  for (const std::string& note : serving->notes)
+    core::log_warn("manifest_note", {{"message", note}});
   auto snapshot = std::make_shared<Snapshot>();
-  snapshot->load_balancer = std::move(balancers->front());
+  snapshot->load_balancer = std::move(serving->load_balancer);
+  snapshot->routes = std::move(serving->routes);
+  snapshot->notes = std::move(serving->notes);
   const ingress::LoadBalancer& lb = snapshot->load_balancer;
-  const ingress::Listener* listener = lb.serving_listener();
-  if (listener == nullptr)
-    return config_error("the load balancer " + lb.group + " has no listener to serve");
-  auto table = ingress::RouteTable::build(*listener);
-  if (!table)
-    return table.error();
-  snapshot->routes = std::move(table.value());
 
   UpstreamMap file;
   if (!sources.upstreams_file.empty()) {

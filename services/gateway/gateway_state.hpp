@@ -25,11 +25,13 @@ struct Sources {
 };
 
 // One immutable generation of the configuration: the load balancer built from the manifests,
-// its serving listener compiled into a route table, and the runtime target groups. Requests
-// take a shared_ptr to the generation current when they arrive and keep it to the end.
+// its serving listener compiled into a route table (both from ingress::load_serving, the
+// pipeline `mysfits routes` uses too), and the runtime target groups. Requests take a
+// shared_ptr to the generation current when they arrive and keep it to the end.
 struct Snapshot {
   ingress::LoadBalancer load_balancer;
   ingress::RouteTable routes;
+  std::vector<std::string> notes;                              // ingress::Serving::notes
   std::map<std::string, std::shared_ptr<TargetGroup>> groups;  // by TargetGroupConfig::id
   UpstreamMap upstreams;
   std::chrono::system_clock::time_point loaded_at;

@@ -183,7 +183,7 @@ std::string status_html(const GatewayState& state) {
     html += "<div class=\"alert\"><p><strong>Last reload refused:</strong> " + escape(error) +
             " The previous rules and targets still serve.</p></div>\n";
   }
-  for (const auto& warning : snapshot->load_balancer.warnings)
+  for (const auto& warning : snapshot->notes)
     html += "<div class=\"alert\"><p><strong>Warning:</strong> " + escape(warning) + "</p></div>\n";
   html += rules_section(*snapshot);
   html += groups_section(*snapshot, state.draining());

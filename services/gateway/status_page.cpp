@@ -72,7 +72,7 @@ std::string status_json(const GatewayState& state) {
   }
   root["draining"] = std::move(draining);
   json::array warnings;
-  for (const auto& w : snapshot->load_balancer.warnings)
+  for (const auto& w : snapshot->notes)
     warnings.push_back(json::string(w));
   root["warnings"] = std::move(warnings);
   return json::serialize(root);
