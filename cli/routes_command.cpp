@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct RoutesOptions {
   std::string source_ip = "127.0.0.1";
   std::vector<std::string> headers;  // "Name: value"
   bool explain = false;
+  bool check = false;
 };
 
 int usage_error(const std::string& message) {
@@ -26,8 +28,8 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-// The contract's line format, `{"path": P, "backend": B}`, with the spacing of the contract (and
-// of Python's json.dumps) so the output can be compared as text as well as parsed.
+// The documented line format, `{"path": P, "backend": B}`, spaced as Python's json.dumps spaces
+// it, so the output can be compared as text as well as parsed.
 std::string json_string(std::string_view text) {
   return boost::json::serialize(boost::json::string(text));
 }
@@ -37,8 +39,8 @@ std::string backend_of(const ingress::RouteMatch& match) {
 }
 
 std::string line_for(const std::string& path, const ingress::RouteMatch& match, bool explain) {
-  // "no rule matches" is the listener's own default 404: that answer is null, as the contract
-  // says; a spec.defaultBackend is a real answer and is printed.
+  // "no rule matches" is the listener's own default 404: that answer is null (README.md, "mysfits
+  // routes"); a spec.defaultBackend is a real answer and is printed.
   const bool controller_404 = match.rule == nullptr && match.action != nullptr &&
                               std::holds_alternative<ingress::FixedResponse>(*match.action) &&
                               std::get<ingress::FixedResponse>(*match.action).status_code == 404 &&
@@ -59,8 +61,33 @@ std::string line_for(const std::string& path, const ingress::RouteMatch& match, 
   return out + "}";
 }
 
+// --check: every argument is a manifest file; they are loaded as the gateway loads them, the
+// ALB's limits included. Exit 0 with a summary, or 1 with every reason, one a line.
+int run_check(const RoutesOptions& options) {
+  if (options.args.empty())
+    return usage_error("--check needs manifest FILEs");
+  auto serving = ingress::load_serving(options.args);
+  if (!serving) {
+    std::istringstream reasons(serving.error().message);
+    for (std::string line; std::getline(reasons, line);)
+      std::cerr << "mysfits routes: " << line << "\n";
+    return 1;
+  }
+  for (const std::string& note : serving->notes)
+    std::cerr << "mysfits routes: " << note << "\n";
+  std::size_t rules = 0;
+  for (const ingress::Listener& listener : serving->load_balancer.listeners)
+    rules += listener.rules.size();
+  std::cout << "ok: load balancer " << serving->load_balancer.group << ", "
+            << serving->load_balancer.listeners.size() << " listener(s), " << rules
+            << " rule(s), within the ALB's limits\n";
+  return 0;
+}
+
 // FILEs come first and exist; the first argument that is not an existing file starts the PATHs.
 int run_routes(const RoutesOptions& options) {
+  if (options.check)
+    return run_check(options);
   std::vector<std::string> files;
   std::vector<std::string> paths;
   for (const std::string& arg : options.args) {
@@ -116,8 +143,11 @@ void add_routes_command(CLI::App& app) {
       "routes",
       "Which backend the ALB would pick: mysfits routes FILE... [--method M] PATH...\n"
       "Prints one JSON line per PATH: {\"path\": P, \"backend\": \"service:port\"}, "
-      "\"fixed-response:CODE\", or null when no rule matches.");
-  cmd->add_option("args", options->args, "manifest FILEs, then request PATHs (with ?query)")
+      "\"fixed-response:CODE\", or null when no rule matches.\n"
+      "mysfits routes --check FILE...: validates only, the ALB's limits included; exit 0, or 1 "
+      "with the reasons (for CI pipelines).");
+  cmd->add_option("args", options->args,
+                  "manifest FILEs, then request PATHs (with ?query); with --check only FILEs")
       ->required();
   cmd->add_option("--method,-X", options->method, "request method (case-sensitive, as the ALB)")
       ->capture_default_str();
@@ -127,6 +157,8 @@ void add_routes_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--explain", options->explain,
                 "also print the matching rule's priority, conditions and origin");
+  cmd->add_flag("--check", options->check,
+                "validate the FILEs only (the ALB's limits included): exit 0, or 1 with reasons");
   cmd->callback([options] { set_exit_code(run_routes(*options)); });
 }
 

@@ -133,6 +133,10 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
     out.message = "already at stage " + std::string(stage_name(to));
     co_return out;
   }
+  if (auto checked = check_stage_ingress(layout, to); !checked) {
+    out = {409, checked.error().message + "\nstage unchanged", {}, {}, 0};
+    co_return out;
+  }
   const Stage from = settings.stage;
   UpSettings next = settings;
   next.stage = to;

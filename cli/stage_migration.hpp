@@ -18,7 +18,7 @@ inline constexpr std::chrono::milliseconds kServiceReadyDeadline{30'000};
 inline constexpr std::chrono::milliseconds kServiceStopGrace{10'000};
 
 struct MigrationOutcome {
-  int status = 200;  // HTTP status for the control endpoint: 200, 409, 500, 503
+  int status = 200;  // HTTP status for the control endpoint: 200, 409 (refused), 500, 503
   std::string message;
   std::vector<std::string> started;
   std::vector<std::string> stopped;

@@ -4,6 +4,8 @@
 #include <map>
 #include <sstream>
 
+#include "ingress/serving.hpp"
+
 namespace mysfits::cli {
 namespace {
 
@@ -93,6 +95,16 @@ std::vector<ServiceRole> roles_for(Stage stage) {
 std::filesystem::path ingress_path(const UpLayout& layout, Stage stage) {
   return layout.source_dir / "deploy" / "k8s" / "stages" / std::string(stage_name(stage)) /
          "ingress.yaml";
+}
+
+core::Result<core::Unit> check_stage_ingress(const UpLayout& layout, Stage stage) {
+  auto serving = ingress::load_serving({ingress_path(layout, stage).string()});
+  if (!serving) {
+    return core::Error{core::Errc::kBadRequest,
+                       "the Ingress of stage " + std::string(stage_name(stage)) +
+                           " would be refused:\n" + serving.error().message};
+  }
+  return core::Unit{};
 }
 
 std::vector<ChildSpec> plan_children(const UpSettings& settings, const UpLayout& layout,

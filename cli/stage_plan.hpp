@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/supervisor.hpp"
+#include "core/result.hpp"
 
 namespace mysfits::cli {
 
@@ -64,6 +65,11 @@ struct UpLayout {
 };
 
 std::filesystem::path ingress_path(const UpLayout& layout, Stage stage);
+
+// Reads the stage's Ingress as the gateway will (ingress::load_serving, the ALB's limits
+// included), so a manifest the gateway would refuse stops `up` before anything starts and
+// `migrate` before the stage changes. The error has every reason, one a line.
+core::Result<core::Unit> check_stage_ingress(const UpLayout& layout, Stage stage);
 
 // Every child in start order: the replicas of each service, then the gateway. pick_port
 // returns a free loopback port for each service replica and for the gateway's admin listener.

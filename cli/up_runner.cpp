@@ -289,6 +289,8 @@ core::Result<UpLayout> prepare_layout(const UpSettings& settings, const UpFiles&
   }
   if (std::error_code ec; !fs::is_regular_file(ingress_path(layout, settings.stage), ec))
     return usage("no Ingress manifest at " + ingress_path(layout, settings.stage).string());
+  if (auto checked = check_stage_ingress(layout, settings.stage); !checked)
+    return checked.error();
   if (auto error = bind_error(settings.host, settings.port); !error.empty()) {
     return usage("cannot use " + settings.host + ":" + std::to_string(settings.port) +
                  " for the gateway: " + error);

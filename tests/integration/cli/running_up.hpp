@@ -39,6 +39,8 @@ boost::json::value read_json_file(const std::string& path);
 class RunningUp {
  public:
   explicit RunningUp(std::vector<std::string> extra_args);
+  // A launch planned by plan_up and then changed (more environment, say).
+  explicit RunningUp(UpLaunch launch);
 
   // Waits until the gateway serves the list (the whole system is up) or up has exited.
   bool wait_serving(std::chrono::milliseconds deadline = std::chrono::seconds(40));
@@ -56,8 +58,6 @@ class RunningUp {
   boost::json::value state() const { return read_json_file(state_path()); }
 
  private:
-  explicit RunningUp(UpLaunch launch);
-
   UpLaunch launch_;
   Process process_;
 };

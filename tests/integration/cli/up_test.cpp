@@ -197,6 +197,63 @@ TEST(Up, RefusesBadUsageWithAMessage) {
   EXPECT_NE(same_ports.log().find("must differ"), std::string::npos) << same_ports.log();
 }
 
+// `mysfits up` on a source tree of the test's own: the real stage manifests (which a test may
+// then break) and the real website.
+std::string own_source_tree(const std::string& name) {
+  const std::filesystem::path tree = std::filesystem::path(temp_dir()) / name;
+  std::filesystem::create_directories(tree / "deploy" / "k8s");
+  std::filesystem::copy(source_path("deploy/k8s/stages"), tree / "deploy" / "k8s" / "stages",
+                        std::filesystem::copy_options::recursive);
+  std::filesystem::create_directory_symlink(source_path("web"), tree / "web");
+  return tree.string();
+}
+
+UpLaunch up_on_tree(std::vector<std::string> args, const std::string& tree) {
+  UpLaunch launch = plan_up(std::move(args));
+  launch.env["MYSFITS_SOURCE_DIR"] = tree;
+  return launch;
+}
+
+void break_stage(const std::string& tree, const std::string& stage) {
+  std::filesystem::copy_file(source_path("tests/data/ingress/refused-over-limits.yaml"),
+                             tree + "/deploy/k8s/stages/" + stage + "/ingress.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+}
+
+TEST(Up, RefusesAStageIngressTheAlbWouldRefuseBeforeStartingAnything) {
+  const std::string tree = own_source_tree("tree-up-refused");
+  break_stage(tree, "like");
+  RunningUp up(up_on_tree({"--stage", "like"}, tree));
+  EXPECT_EQ(up.process().wait(20s), 1);
+  const std::string log = up.process().log();
+  EXPECT_NE(log.find("the Ingress of stage like would be refused"), std::string::npos) << log;
+  EXPECT_NE(log.find(tree + "/deploy/k8s/stages/like/ingress.yaml:16: Ingress default/greedy"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("at most 5 per rule"), std::string::npos) << log;
+  EXPECT_TRUE(up.state().is_null()) << "up got as far as writing its state";
+  EXPECT_EQ(log.find("started"), std::string::npos) << "a child was started: " << log;
+}
+
+TEST(Up, MigrateRefusesAStageIngressTheAlbWouldRefuseAndChangesNothing) {
+  ASSERT_EQ(not_built(), "");
+  const std::string tree = own_source_tree("tree-migrate-refused");
+  RunningUp up(up_on_tree({"--stage", "monolith"}, tree));
+  ASSERT_TRUE(up.wait_serving()) << up.process().log();
+  const auto before = children_of(up.state());
+  break_stage(tree, "like");
+
+  Process migrate(bin_path("mysfits"),
+                  {"migrate", "--to", "like", "--port", std::to_string(up.port())},
+                  {{"XDG_RUNTIME_DIR", up.runtime_dir()}});
+  EXPECT_EQ(migrate.wait(60s), 1);
+  EXPECT_NE(migrate.log().find("would be refused"), std::string::npos) << migrate.log();
+  EXPECT_NE(migrate.log().find("stage unchanged"), std::string::npos) << migrate.log();
+  EXPECT_EQ(std::string(up.state().at("stage").as_string()), "monolith");
+  EXPECT_EQ(roles_of(children_of(up.state())), roles_of(before));
+  EXPECT_EQ(http(up.port(), "GET", "/mysfits").status, 200);
+}
+
 TEST(Up, RefusesAGatewayPortInUse) {
   ASSERT_EQ(not_built(), "");
   RunningUp first({"--stage", "monolith"});

@@ -109,6 +109,44 @@ TEST(RoutesCli, AnswersRuleOrderAcrossGroupMembersInSeveralFiles) {
                                       R"({"path": "/abc", "backend": "all:80"})"}));
 }
 
+TEST(RoutesCli, CheckAcceptsEveryStageManifest) {
+  for (const char* name : {"monolith", "like", "like-adopt"}) {
+    const CliRun run = routes({"--check", stage(name)});
+    EXPECT_EQ(run.exit_code, 0) << name;
+    ASSERT_EQ(run.lines.size(), 1u) << name;
+    EXPECT_NE(run.lines[0].find("within the ALB's limits"), std::string::npos) << run.lines[0];
+  }
+}
+
+// For CI pipelines: what the controller or the ALB would refuse at apply time fails here, every
+// limit broken (in any of the files' load balancers) on a line of its own with the file, the
+// line (the 101st path entry starts on line 11 + 100 * 7), the Ingress and the limit.
+TEST(RoutesCli, CheckExitsOneWithEveryLimitTheFilesBreak) {
+  std::string many;
+  for (int i = 0; i < 101; ++i)
+    many += path("/r" + std::to_string(100 + i), "ImplementationSpecific", "svc");
+  const std::string rules = write_file("check-rules.yaml", ingress("many", "", paths(many)));
+  const std::string exact_file = write_file(
+      "check-exact.yaml", ingress("wild", "", paths(path("/*/*/*/*/*/*", "Exact", "svc"))));
+  const CliRun exact = routes({"--check", exact_file});
+  EXPECT_EQ(exact.exit_code, 1);
+  ASSERT_EQ(exact.lines.size(), 1u);
+  EXPECT_NE(exact.lines[0].find("Exact path must not contain wildcards"), std::string::npos);
+
+  const std::string wildcards =
+      write_file("check-wildcards.yaml",
+                 ingress("wild", "", paths(path("/*/*/*/*/*/*", "ImplementationSpecific", "svc"))));
+  const CliRun run = routes({"--check", rules, wildcards});
+  EXPECT_EQ(run.exit_code, 1);
+  ASSERT_EQ(run.lines.size(), 2u) << "one line per limit broken";
+  EXPECT_NE(run.lines[0].find(rules + ":711: Ingress default/many"), std::string::npos)
+      << run.lines[0];
+  EXPECT_NE(run.lines[0].find("at most 100 per load balancer"), std::string::npos) << run.lines[0];
+  EXPECT_NE(run.lines[1].find(wildcards + ":11: Ingress default/wild"), std::string::npos)
+      << run.lines[1];
+  EXPECT_NE(run.lines[1].find("at most 5 per rule"), std::string::npos) << run.lines[1];
+}
+
 TEST(RoutesCli, BrokenManifestExitsTwoWithWhatAndWhere) {
   const std::string file =
       write_file("routes-broken.yaml", ingress("web", "", paths(path("/api*", "Prefix", "api"))));
