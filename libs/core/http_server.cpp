@@ -151,6 +151,13 @@ struct HttpServer::Impl {
 
 namespace {
 
+// Which server's worker the current thread is, for HttpServer::worker_index.
+struct WorkerIdentity {
+  const HttpServer* server = nullptr;
+  int index = -1;
+};
+thread_local WorkerIdentity t_worker;
+
 // Each connection costs a descriptor (two on a proxy). The soft limit is often 1024 while the
 // hard one is far higher; like nginx's worker_rlimit_nofile, take what the hard limit allows so
 // a thousand idle clients cannot starve the accept loop.
@@ -212,6 +219,28 @@ void HttpServer::on_worker_start(std::function<void(int)> fn) {
   impl_->worker_start.push_back(std::move(fn));
 }
 
+int HttpServer::worker_index() const {
+  return t_worker.server == this ? t_worker.index : -1;
+}
+
+void HttpServer::post_to_every_worker(std::function<void(int)> fn, std::function<void()> done) {
+  struct Round {
+    Round(std::function<void(int)> f, std::function<void()> d, std::size_t n)
+        : fn(std::move(f)), done(std::move(d)), left(n) {}
+    std::function<void(int)> fn;
+    std::function<void()> done;
+    std::atomic<std::size_t> left;
+  };
+  auto round = std::make_shared<Round>(std::move(fn), std::move(done), impl_->workers.size());
+  for (auto& w : impl_->workers) {
+    asio::post(w->io, [round, index = w->index] {
+      round->fn(index);
+      if (round->left.fetch_sub(1, std::memory_order_acq_rel) == 1 && round->done)
+        round->done();
+    });
+  }
+}
+
 void HttpServer::run_every(std::chrono::milliseconds interval, std::function<void()> fn) {
   impl_->periodics.push_back(Impl::Periodic{interval, std::move(fn)});
 }
@@ -270,12 +299,14 @@ void HttpServer::run() {
   for (auto& w : impl.workers)
     asio::co_spawn(w->io, detail::run_deadline_sweeper(*w, sweep_interval), asio::detached);
 
-  auto run_worker = [&impl](detail::Worker& w) {
+  auto run_worker = [this, &impl](detail::Worker& w) {
     IoScope scope(w.io);
+    t_worker = WorkerIdentity{this, w.index};
     for (auto& fn : impl.worker_start)
       fn(w.index);
     auto guard = asio::make_work_guard(w.io);
     w.io.run();
+    t_worker = WorkerIdentity{};
   };
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < impl.workers.size(); ++i) {

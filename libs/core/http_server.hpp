@@ -70,6 +70,17 @@ class HttpServer {
   // Runs fn on every worker thread before it starts serving (per-thread state set-up).
   void on_worker_start(std::function<void(int worker_index)> fn);
 
+  // The index of the calling thread among this server's workers (0..thread_count()-1), or -1
+  // on any other thread.
+  int worker_index() const;
+
+  // Queues fn on every worker, after what each is doing now; each runs it on its own thread
+  // with its index. `done`, when given, runs once all have, on the thread of the last one. For
+  // handing each worker its own copy of shared state, which it then reads without a lock.
+  // Queued before run(), they run as the workers start; after the workers stop, never.
+  void post_to_every_worker(std::function<void(int worker_index)> fn,
+                            std::function<void()> done = {});
+
   int thread_count() const;
 
   // Client connections open now, on every listener.

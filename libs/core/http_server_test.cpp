@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -253,6 +254,23 @@ TEST_F(ServerFixture, ShutdownWaitsForInFlightRequestAndTurnsNotReady) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"late":true})");
   EXPECT_EQ(r.header("connection"), "close");
+}
+
+TEST_F(ServerFixture, PostToEveryWorkerRunsOnEachWorkersThreadThenDoneOnce) {
+  std::array<std::atomic<int>, 2> seen{-2, -2};
+  std::atomic<int> dones{0};
+  std::promise<void> done;
+  server_->post_to_every_worker(
+      [&](int index) { seen.at(static_cast<std::size_t>(index)) = server_->worker_index(); },
+      [&] {
+        if (dones.fetch_add(1) == 0)
+          done.set_value();
+      });
+  ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(seen[0].load(), 0);
+  EXPECT_EQ(seen[1].load(), 1);
+  EXPECT_EQ(dones.load(), 1);
+  EXPECT_EQ(server_->worker_index(), -1) << "the test's thread is no worker";
 }
 
 TEST_F(ServerFixture, MetricsCountRequestsByRoute) {

@@ -1,6 +1,7 @@
 #include "core/http_session.hpp"
 
 #include <array>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <random>
 
@@ -59,19 +59,22 @@ std::uint16_t Request::remote_port() const {
 namespace detail {
 namespace {
 
-// Where an async handler's response meets the waiting connection. A handler that answers
-// before it returns (an embedded store) leaves the response here and the connection carries on
-// without suspending; a later answer, from any thread, resumes the connection through post().
+// Where an async handler's response meets the waiting connection, without a lock. A handler
+// that answers before it returns (an embedded store) leaves the response here and the
+// connection carries on without suspending; a later answer, from any thread, resumes the
+// connection through post(). Each side writes its own field, then tries to move `state` from
+// kEmpty: the one that finds the other side there already hands the response over.
 struct AsyncReply {
   class Waiter {
    public:
     virtual ~Waiter() = default;
     virtual void resume(Response response) = 0;
   };
+  enum State : int { kEmpty, kAnswered, kWaiting };
 
-  std::mutex mutex;
-  std::optional<Response> response;  // answered, nobody waiting yet
-  std::unique_ptr<Waiter> waiter;    // the connection waits
+  std::atomic<int> state{kEmpty};
+  std::optional<Response> response;  // the handler's answer, published by kAnswered
+  std::unique_ptr<Waiter> waiter;    // the waiting connection, published by kWaiting
 };
 
 template <class Completion>
@@ -94,14 +97,12 @@ class ReplySink final : public Responder::Sink {
  public:
   explicit ReplySink(std::shared_ptr<AsyncReply> reply) : reply_(std::move(reply)) {}
   void complete(Response response) override {
-    std::unique_lock lock(reply_->mutex);
-    if (!reply_->waiter) {
-      reply_->response = std::move(response);
-      return;
-    }
-    auto waiter = std::move(reply_->waiter);
-    lock.unlock();
-    waiter->resume(std::move(response));
+    reply_->response = std::move(response);
+    int seen = AsyncReply::kEmpty;
+    if (reply_->state.compare_exchange_strong(seen, AsyncReply::kAnswered,
+                                              std::memory_order_acq_rel))
+      return;                                              // the connection takes it when it looks
+    reply_->waiter->resume(std::move(*reply_->response));  // seen == kWaiting
   }
 
  private:
@@ -109,7 +110,8 @@ class ReplySink final : public Responder::Sink {
 };
 
 std::optional<Response> take_response(AsyncReply& reply) {
-  std::lock_guard lock(reply.mutex);
+  if (reply.state.load(std::memory_order_acquire) != AsyncReply::kAnswered)
+    return std::nullopt;
   return std::exchange(reply.response, std::nullopt);
 }
 
@@ -162,16 +164,13 @@ asio::awaitable<Response> call_async(const AsyncHandler& handler, const Request&
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
       [&reply, &executor](auto completion) {
         using Waiter = PostingWaiter<decltype(completion)>;
-        std::unique_lock lock(reply->mutex);
-        auto waiter = std::make_unique<Waiter>(std::move(completion), executor);
-        if (!reply->response) {
-          reply->waiter = std::move(waiter);
-          return;
-        }
-        // Answered from another thread between the check above and now.
-        auto answered = std::exchange(reply->response, std::nullopt);
-        lock.unlock();
-        waiter->resume(std::move(*answered));
+        reply->waiter = std::make_unique<Waiter>(std::move(completion), executor);
+        int seen = AsyncReply::kEmpty;
+        if (reply->state.compare_exchange_strong(seen, AsyncReply::kWaiting,
+                                                 std::memory_order_acq_rel))
+          return;  // the handler resumes us when it answers
+        // Answered from another thread between the check above and now (seen == kAnswered).
+        reply->waiter->resume(std::move(*reply->response));
       },
       asio::use_awaitable);
 }

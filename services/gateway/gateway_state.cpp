@@ -1,5 +1,7 @@
 #include "services/gateway/gateway_state.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "core/logging.hpp"
@@ -106,14 +108,32 @@ core::Result<core::Unit> GatewayState::load() {
   auto built = build_snapshot(sources_, nullptr, removed);
   if (!built)
     return built.error();
-  std::lock_guard lock(mutex_);
-  current_ = std::move(built.value());
+  publish(std::move(built.value()));
   return core::Unit{};
+}
+
+void GatewayState::publish_to(core::HttpServer& server) {
+  std::lock_guard lock(mutex_);
+  server_ = &server;
+  worker_copies_.assign(static_cast<std::size_t>(server.thread_count()), current_);
+}
+
+void GatewayState::publish(std::shared_ptr<const Snapshot> snapshot) {
+  const int generation = snapshot->generation;
+  std::lock_guard lock(mutex_);
+  current_ = snapshot;
+  if (server_ == nullptr) {
+    serving_generation_.store(generation, std::memory_order_release);
+    return;
+  }
+  server_->post_to_every_worker(
+      [this, snapshot](int worker) { worker_copies_[static_cast<std::size_t>(worker)] = snapshot; },
+      [this, generation] { serving_generation_.store(generation, std::memory_order_release); });
 }
 
 core::Result<core::Unit> GatewayState::reload() {
   std::vector<DrainingTarget> removed;
-  auto previous = current();
+  auto previous = latest();
   auto built = build_snapshot(sources_, previous.get(), removed);
   if (!built) {
     core::log_error("reload_refused", {{"error", built.error().message},
@@ -128,35 +148,58 @@ core::Result<core::Unit> GatewayState::reload() {
                                        {"target", d.target->address()},
                                        {"in_flight", d.target->in_flight()}});
   }
+  const auto snapshot = std::move(built.value());
+  publish(snapshot);
   std::lock_guard lock(mutex_);
-  current_ = std::move(built.value());
   last_error_.clear();
   // Pruned here too, so targets finished draining are released even when nobody looks.
   prune_draining_locked();
   for (auto& d : removed)
     draining_.push_back(std::move(d));
-  core::log_info("reloaded", {{"generation", current_->generation},
-                              {"rules", current_->routes.listener().rules.size()},
-                              {"target_groups", current_->groups.size()}});
+  core::log_info("reloaded", {{"generation", snapshot->generation},
+                              {"rules", snapshot->routes.listener().rules.size()},
+                              {"target_groups", snapshot->groups.size()}});
   return core::Unit{};
 }
 
 std::shared_ptr<const Snapshot> GatewayState::current() const {
+  if (server_ != nullptr) {
+    if (const int worker = server_->worker_index(); worker >= 0)
+      return worker_copies_[static_cast<std::size_t>(worker)];
+  }
+  return latest();
+}
+
+std::shared_ptr<const Snapshot> GatewayState::latest() const {
   std::lock_guard lock(mutex_);
   return current_;
 }
 
-void GatewayState::prune_draining_locked() const {
+namespace {
+
+bool finished_draining(const DrainingTarget& d, std::chrono::steady_clock::time_point now) {
+  return now >= d.until && d.target->in_flight() == 0;
+}
+
+}  // namespace
+
+void GatewayState::prune_draining_locked() {
   const auto now = Clock::now();
-  std::erase_if(draining_, [&](const DrainingTarget& d) {
-    return now >= d.until && d.target->in_flight() == 0;
-  });
+  std::erase_if(draining_, [&](const DrainingTarget& d) { return finished_draining(d, now); });
+}
+
+void GatewayState::prune_draining() {
+  std::lock_guard lock(mutex_);
+  prune_draining_locked();
 }
 
 std::vector<DrainingTarget> GatewayState::draining() const {
+  const auto now = Clock::now();
   std::lock_guard lock(mutex_);
-  prune_draining_locked();
-  return draining_;
+  std::vector<DrainingTarget> out;
+  std::copy_if(draining_.begin(), draining_.end(), std::back_inserter(out),
+               [&](const DrainingTarget& d) { return !finished_draining(d, now); });
+  return out;
 }
 
 std::string GatewayState::last_reload_error() const {

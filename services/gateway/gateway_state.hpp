@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/http_server.hpp"
 #include "core/result.hpp"
 #include "ingress/load_balancer.hpp"
 #include "ingress/route_table.hpp"
@@ -55,6 +57,12 @@ core::Result<std::shared_ptr<Snapshot>> build_snapshot(const Sources& sources,
                                                        std::vector<DrainingTarget>& removed);
 
 // The current snapshot plus the draining targets; safe to use from every thread.
+//
+// The proxy reads the snapshot on every request without a lock: once publish_to() has wired
+// it to a server, each worker keeps its own copy, which only that worker touches, and a reload
+// hands every worker the new snapshot through its event loop. The mutex guards only what the
+// control plane touches (the newest snapshot for threads that are no worker, reload errors,
+// draining targets).
 class GatewayState {
  public:
   explicit GatewayState(Sources sources) : sources_(std::move(sources)) {}
@@ -63,19 +71,37 @@ class GatewayState {
   core::Result<core::Unit> load();
   // SIGHUP: on any error the old snapshot stays and the error is logged and returned.
   core::Result<core::Unit> reload();
+  // Gives each of the server's workers its own copy of the current snapshot, and of every one a
+  // reload makes from now on. Call once, after load() and before server.run().
+  void publish_to(core::HttpServer& server);
 
+  // On a worker of the server published to: that worker's copy, read without a lock or an
+  // atomic. On any other thread: the newest snapshot, under the mutex.
   std::shared_ptr<const Snapshot> current() const;
-  std::vector<DrainingTarget> draining() const;  // drops those whose delay has passed
+  // The generation every worker serves: once a reload's snapshot is here, no new request is
+  // routed by an older one.
+  int serving_generation() const { return serving_generation_.load(std::memory_order_acquire); }
+  // Targets still draining (their delay not yet passed, or requests still in flight). A read:
+  // it changes nothing; prune_draining() forgets the finished ones.
+  std::vector<DrainingTarget> draining() const;
+  void prune_draining();
   const Sources& sources() const { return sources_; }
   std::string last_reload_error() const;
 
  private:
-  void prune_draining_locked() const;
+  void prune_draining_locked();
+  void publish(std::shared_ptr<const Snapshot> snapshot);
+  std::shared_ptr<const Snapshot> latest() const;  // the newest snapshot, under the mutex
 
   Sources sources_;
+  core::HttpServer* server_ = nullptr;  // set once, before the workers start
+  // [i] is read and written only on worker i (set up before the workers start).
+  std::vector<std::shared_ptr<const Snapshot>> worker_copies_;
+  std::atomic<int> serving_generation_{0};
+
   mutable std::mutex mutex_;
   std::shared_ptr<const Snapshot> current_;
-  mutable std::vector<DrainingTarget> draining_;
+  std::vector<DrainingTarget> draining_;
   std::string last_error_;
 };
 

@@ -59,8 +59,9 @@ void add_target_gauges(mysfits::core::Metrics& metrics,
                         n += d.target->in_flight();
                       return n;
                     });
-  metrics.add_gauge("mysfits_gateway_config_generation", "Loads of the configuration that took.",
-                    [&state] { return static_cast<double>(state.current()->generation); });
+  metrics.add_gauge("mysfits_gateway_config_generation",
+                    "Loads of the configuration that took and every worker serves.",
+                    [&state] { return static_cast<double>(state.serving_generation()); });
 }
 
 }  // namespace
@@ -133,8 +134,12 @@ int main(int argc, char** argv) {
   core::add_probe_routes(host.admin_router(), host.server());
   gateway::add_status_routes(host.admin_router(), state);
 
+  state.publish_to(host.server());
   gateway::HealthChecker checker(state);
-  host.server().run_every(gateway::HealthChecker::kTick, [&checker] { checker.tick(); });
+  host.server().run_every(gateway::HealthChecker::kTick, [&checker, &state] {
+    checker.tick();
+    state.prune_draining();
+  });
   host.server().on_signal(SIGHUP, [&state] {
     core::log_info("reload_requested");
     (void)state.reload();

@@ -44,7 +44,7 @@ std::string status_json(const GatewayState& state) {
   const auto& listener = snapshot->routes.listener();
   json::object root;
   root["load_balancer"] = snapshot->load_balancer.group;
-  root["generation"] = snapshot->generation;
+  root["generation"] = state.serving_generation();
   root["loaded_at"] =
       std::chrono::duration_cast<std::chrono::seconds>(snapshot->loaded_at.time_since_epoch())
           .count();
