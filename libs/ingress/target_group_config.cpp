@@ -181,9 +181,23 @@ core::Result<TargetGroupConfig> parse_target_group_config(const Annotations& a,
   }
   if (tg.slow_start_seconds != 0 && tg.slow_start_seconds < 30)
     return manifest_error(where + ": slow_start.duration_seconds must be 0 or 30..900");
-  if (tg.slow_start_seconds != 0 && tg.algorithm == Algorithm::kLeastOutstandingRequests)
-    return manifest_error(where +
-                          ": slow start cannot be combined with least_outstanding_requests");
+  if (tg.slow_start_seconds != 0 && tg.algorithm != Algorithm::kRoundRobin) {
+    return manifest_error(where + ": slow start cannot be combined with " +
+                          std::string(algorithm_name(tg.algorithm)) +
+                          " (the ALB allows it with round_robin only)");
+  }
+  // Accepted attributes change what the data plane does; these two would be ignored here, so
+  // they are refused rather than accepted and silently not applied.
+  if (const auto it = tg.attributes.find("load_balancing.algorithm.anomaly_mitigation");
+      it != tg.attributes.end() && it->second != "off") {
+    return manifest_error(where + ": load_balancing.algorithm.anomaly_mitigation=" + it->second +
+                          " is not emulated by the gateway (only off is accepted)");
+  }
+  if (const auto it = tg.attributes.find("stickiness.enabled");
+      it != tg.attributes.end() && it->second != "false") {
+    return manifest_error(where + ": stickiness.enabled=" + it->second +
+                          " is not emulated by the gateway (only false is accepted)");
+  }
   return tg;
 }
 

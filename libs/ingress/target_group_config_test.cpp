@@ -89,5 +89,40 @@ TEST(Annotations, StringMapHonoursEscapedCommas) {
   EXPECT_EQ(a.string_list("m").size(), 4u);
 }
 
+// Nothing accepted and ignored: an attribute the gateway honours, or a refusal that says so.
+TEST(TargetGroupConfig, SlowStartGoesWithRoundRobinOnlyAndWeightedRandomIsKept) {
+  auto weighted = parse({{"target-group-attributes",
+                          "load_balancing.algorithm.type=weighted_random,"
+                          "load_balancing.algorithm.anomaly_mitigation=off"}});
+  ASSERT_TRUE(weighted.ok()) << weighted.error().message;
+  EXPECT_EQ(weighted->algorithm, Algorithm::kWeightedRandom);
+  auto ramp = parse({{"target-group-attributes", "slow_start.duration_seconds=30"}});
+  ASSERT_TRUE(ramp.ok()) << ramp.error().message;
+  EXPECT_EQ(ramp->slow_start_seconds, 30);
+  for (const char* algorithm : {"weighted_random", "least_outstanding_requests"}) {
+    auto refused =
+        parse({{"target-group-attributes", std::string("slow_start.duration_seconds=30,"
+                                                       "load_balancing.algorithm.type=") +
+                                               algorithm}});
+    ASSERT_FALSE(refused.ok()) << algorithm;
+    EXPECT_NE(refused.error().message.find("slow start cannot be combined with " +
+                                           std::string(algorithm)),
+              std::string::npos)
+        << refused.error().message;
+  }
+}
+
+TEST(TargetGroupConfig, AttributesTheGatewayDoesNotEmulateAreRefused) {
+  for (const char* attribute : {"load_balancing.algorithm.type=weighted_random,"
+                                "load_balancing.algorithm.anomaly_mitigation=on",
+                                "stickiness.enabled=true"}) {
+    auto refused = parse({{"target-group-attributes", attribute}});
+    ASSERT_FALSE(refused.ok()) << attribute;
+    EXPECT_NE(refused.error().message.find("is not emulated by the gateway"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_TRUE(parse({{"target-group-attributes", "stickiness.enabled=false"}}).ok());
+}
+
 }  // namespace
 }  // namespace mysfits::ingress

@@ -76,7 +76,8 @@ core::Result<std::shared_ptr<Snapshot>> build_snapshot(const Sources& sources,
             reused ? reused
                    : std::make_shared<Target>(address, config, idle,
                                               scaled_seconds(config.health_check.timeout_seconds,
-                                                             sources.health_check_speedup)));
+                                                             sources.health_check_speedup),
+                                              snapshot->generation));
       }
     }
     snapshot->groups.emplace(config.id,

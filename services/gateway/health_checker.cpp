@@ -37,7 +37,7 @@ void HealthChecker::check(const std::shared_ptr<Target>& target, const TargetGro
                      {"Connection", "close"}};
   request.timeout = scaled(hc.timeout_seconds, state_.sources().health_check_speedup);
   target->check_running = true;
-  target->health_client().send(std::move(request), [target, hc, group_id = group.config().id](
+  target->health_client().send(std::move(request), [this, target, hc, group_id = group.config().id](
                                                        core::Result<core::ClientResponse> result) {
     target->check_running = false;
     if (target->state() == TargetState::kDraining)
@@ -52,6 +52,10 @@ void HealthChecker::check(const std::shared_ptr<Target>& target, const TargetGro
     const TargetState after = target->tracker.record(passed, hc);
     target->set_state(after);
     if (after != before) {
+      // The group as configured now: a reload may have replaced it, keeping this target.
+      const auto snapshot = state_.current();
+      if (const TargetGroup* now = snapshot->group(group_id))
+        now->note_health_change(*target, before, after, Clock::now());
       core::log_info("target_health", {{"target_group", group_id},
                                        {"target", target->address()},
                                        {"from", state_name(before)},

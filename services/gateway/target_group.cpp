@@ -1,9 +1,12 @@
 #include "services/gateway/target_group.hpp"
 
-#include <limits>
+#include <boost/container/small_vector.hpp>
+#include <random>
 
 namespace mysfits::gateway {
 namespace {
+
+using Views = boost::container::small_vector<TargetView, 8>;
 
 // The ALB opens a target connection within 10 s or answers 504.
 constexpr std::chrono::milliseconds kTargetConnectTimeout{10'000};
@@ -74,12 +77,30 @@ TargetState HealthTracker::record(bool passed, const ingress::HealthCheck& check
 }
 
 Target::Target(std::string address, const ingress::TargetGroupConfig& config,
-               std::chrono::milliseconds idle_timeout, std::chrono::milliseconds health_timeout)
+               std::chrono::milliseconds idle_timeout, std::chrono::milliseconds health_timeout,
+               int registered_in)
     : health_endpoint(health_address(address, config.health_check.port)),
       address_(std::move(address)),
       client_(endpoint_for(address_, config.protocol), traffic_options(idle_timeout)),
       health_client_(endpoint_for(health_endpoint, config.health_check.protocol),
-                     health_options(health_timeout)) {}
+                     health_options(health_timeout)),
+      registered_in_(registered_in) {}
+
+std::optional<SteadyTime> Target::slow_start_since() const {
+  const auto ticks = slow_start_since_.load(std::memory_order_relaxed);
+  if (ticks == 0)
+    return std::nullopt;
+  return SteadyTime(SteadyTime::duration(ticks));
+}
+
+void Target::set_slow_start_since(std::optional<SteadyTime> since) {
+  slow_start_since_.store(since ? since->time_since_epoch().count() : 0, std::memory_order_relaxed);
+}
+
+TargetView Target::view() const {
+  return TargetView{state() == TargetState::kHealthy, in_flight(), slow_start_since(),
+                    registered_in_};
+}
 
 std::string Target::health_reason() const {
   std::lock_guard lock(reason_mutex_);
@@ -94,6 +115,7 @@ void Target::set_health_reason(std::string reason) {
 TargetGroup::TargetGroup(ingress::TargetGroupConfig config, std::string upstream_key,
                          std::vector<std::shared_ptr<Target>> targets)
     : config_(std::move(config)),
+      picker_(config_),
       upstream_key_(std::move(upstream_key)),
       targets_(std::move(targets)) {}
 
@@ -105,40 +127,34 @@ bool TargetGroup::failing_open() const {
 }
 
 std::shared_ptr<Target> TargetGroup::pick() {
-  if (targets_.empty())
-    return nullptr;
-  const bool any = failing_open();
-  const std::size_t n = targets_.size();
-  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
-  if (config_.algorithm == ingress::Algorithm::kLeastOutstandingRequests) {
-    std::shared_ptr<Target> best;
-    int best_load = std::numeric_limits<int>::max();
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& t = targets_[(start + i) % n];
-      if (!any && t->state() != TargetState::kHealthy)
-        continue;
-      if (t->in_flight() < best_load) {
-        best = t;
-        best_load = t->in_flight();
-      }
-    }
-    return best;
-  }
-  // Round robin (weighted_random has no per-target weights here, so it behaves the same): the
-  // k-th eligible target, k from a shared counter, so skipped targets do not skew the rotation.
-  std::size_t eligible = 0;
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  Views views;
   for (const auto& t : targets_)
-    eligible += (any || t->state() == TargetState::kHealthy) ? 1 : 0;
-  if (eligible == 0)
-    return targets_[start % n];
-  std::size_t k = start % eligible;
-  for (const auto& t : targets_) {
-    if (!any && t->state() != TargetState::kHealthy)
-      continue;
-    if (k-- == 0)
-      return t;
+    views.push_back(t->view());
+  PickInput in;
+  in.turn = next_.fetch_add(1, std::memory_order_relaxed);
+  in.draw = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  in.now = std::chrono::steady_clock::now();
+  const auto chosen = picker_.pick(views, in);
+  return chosen ? targets_[*chosen] : nullptr;
+}
+
+void TargetGroup::note_health_change(Target& target, TargetState before, TargetState after,
+                                     SteadyTime now) const {
+  if (after == TargetState::kUnhealthy) {
+    target.set_slow_start_since(std::nullopt);  // it leaves slow start, the ALB's rule
+    return;
   }
-  return targets_.front();
+  if (after != TargetState::kHealthy || before == TargetState::kHealthy)
+    return;
+  Views others;
+  for (const auto& t : targets_) {
+    if (t.get() != &target)
+      others.push_back(t->view());
+  }
+  const bool slowly = picker_.starts_slowly(target.view(), !target.ever_healthy, others, now);
+  target.set_slow_start_since(slowly ? std::optional<SteadyTime>(now) : std::nullopt);
+  target.ever_healthy = true;
 }
 
 }  // namespace mysfits::gateway

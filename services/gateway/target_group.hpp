@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/http_client.hpp"
 #include "ingress/target_group_config.hpp"
+#include "services/gateway/target_picker.hpp"
 
 namespace mysfits::gateway {
 
@@ -39,8 +41,11 @@ class Target {
  public:
   // idle_timeout bounds a whole exchange with the target (the ALB's 504 when it stays silent);
   // health_timeout bounds a health check's connect.
+  // registered_in: the configuration generation that registered it (slow start tells targets
+  // registered together from later ones).
   Target(std::string address, const ingress::TargetGroupConfig& config,
-         std::chrono::milliseconds idle_timeout, std::chrono::milliseconds health_timeout);
+         std::chrono::milliseconds idle_timeout, std::chrono::milliseconds health_timeout,
+         int registered_in = 1);
 
   const std::string& address() const { return address_; }
   core::HttpClient& client() { return client_; }
@@ -56,13 +61,19 @@ class Target {
   // Why the last health check failed (empty when it passed); read by the status page.
   std::string health_reason() const;
   void set_health_reason(std::string reason);
+  // Since when it ramps up in slow start; none: it takes a full share.
+  std::optional<SteadyTime> slow_start_since() const;
+  void set_slow_start_since(std::optional<SteadyTime> since);
+  int registered_in() const { return registered_in_; }
+  // The target as a choice of target sees it now.
+  TargetView view() const;
 
   // Touched only on the health checker's thread.
   HealthTracker tracker;
   std::chrono::steady_clock::time_point next_check{};
   bool check_running = false;
+  bool ever_healthy = false;
   std::string health_endpoint;  // "host:port" the checker calls
-  std::chrono::steady_clock::time_point drain_until{};
 
  private:
   std::string address_;
@@ -71,13 +82,15 @@ class Target {
   std::atomic<TargetState> state_{TargetState::kInitial};
   std::atomic<int> in_flight_{0};
   std::atomic<std::uint64_t> requests_{0};
+  std::atomic<SteadyTime::rep> slow_start_since_{0};  // 0: none
+  int registered_in_;
   mutable std::mutex reason_mutex_;
   std::string reason_;
 };
 
-// One target group's registered targets and its load-balancing algorithm. The target list is
-// fixed for the group's life (a reload builds a new group, reusing Target objects), so picking a
-// target takes no lock.
+// One target group's registered targets and its load-balancing algorithm (a TargetPicker). The
+// target list is fixed for the group's life (a reload builds a new group, reusing Target
+// objects), so picking a target takes no lock.
 class TargetGroup {
  public:
   TargetGroup(ingress::TargetGroupConfig config, std::string upstream_key,
@@ -92,8 +105,14 @@ class TargetGroup {
   std::shared_ptr<Target> pick();
   bool failing_open() const;
 
+  // The health checker saw `target` (one of ours) go from `before` to `after`: slow start
+  // begins when it turns healthy (TargetPicker::starts_slowly) and ends when it turns unhealthy.
+  void note_health_change(Target& target, TargetState before, TargetState after,
+                          SteadyTime now) const;
+
  private:
   ingress::TargetGroupConfig config_;
+  TargetPicker picker_;
   std::string upstream_key_;
   std::vector<std::shared_ptr<Target>> targets_;
   std::atomic<std::uint64_t> next_{0};

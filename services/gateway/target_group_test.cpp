@@ -84,5 +84,46 @@ TEST(TargetGroup, LeastOutstandingRequestsPicksTheIdlestHealthyTarget) {
     EXPECT_EQ(group.pick()->address(), "127.0.0.1:9001");
 }
 
+// Slow start as the health checker drives it: a target a reload added ramps up once it turns
+// healthy next to a healthy one at full share, and leaves slow start when it turns unhealthy.
+TEST(TargetGroup, ATargetAddedLaterRampsUpWhenItTurnsHealthyAndStopsWhenItFails) {
+  ingress::TargetGroupConfig config;
+  config.slow_start_seconds = 60;
+  auto old_target = std::make_shared<Target>("127.0.0.1:9000", config, milliseconds(1000),
+                                             milliseconds(1000), /*registered_in=*/1);
+  auto new_target = std::make_shared<Target>("127.0.0.1:9001", config, milliseconds(1000),
+                                             milliseconds(1000), /*registered_in=*/2);
+  TargetGroup group(config, "svc:80", {old_target, new_target});
+  const auto now = std::chrono::steady_clock::now();
+  old_target->set_state(TargetState::kHealthy);
+  group.note_health_change(*old_target, TargetState::kInitial, TargetState::kHealthy, now);
+  EXPECT_FALSE(old_target->slow_start_since()) << "nothing was healthy before it";
+
+  new_target->set_state(TargetState::kHealthy);
+  group.note_health_change(*new_target, TargetState::kInitial, TargetState::kHealthy, now);
+  EXPECT_EQ(new_target->slow_start_since(), now);
+  std::map<std::string, int> hits;
+  for (int i = 0; i < 200; ++i)
+    ++hits[group.pick()->address()];
+  EXPECT_GT(hits["127.0.0.1:9000"], 190) << "the new target has barely started its ramp";
+
+  new_target->set_state(TargetState::kUnhealthy);
+  group.note_health_change(*new_target, TargetState::kHealthy, TargetState::kUnhealthy, now);
+  EXPECT_FALSE(new_target->slow_start_since());
+}
+
+TEST(TargetGroup, TargetsRegisteredTogetherTakeTheirFullShareAtOnce) {
+  ingress::TargetGroupConfig config;
+  config.slow_start_seconds = 60;
+  auto ts = targets(config, 2);
+  TargetGroup group(config, "svc:80", ts);
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& t : ts) {
+    t->set_state(TargetState::kHealthy);
+    group.note_health_change(*t, TargetState::kInitial, TargetState::kHealthy, now);
+    EXPECT_FALSE(t->slow_start_since()) << t->address();
+  }
+}
+
 }  // namespace
 }  // namespace mysfits::gateway
