@@ -81,7 +81,7 @@ class Lane : public std::enable_shared_from_this<Lane> {
   void attempt(CallPtr call, Clock::time_point now);
   void send_on_connection(CallPtr call);
 
-  // Retry rules (docs/decisions/0002-http-client.md). A request is sent again only when it
+  // Retry rules (docs/decisions/0007-http-client.md). A request is sent again only when it
   // surely was not processed, at most max_connect_retries times and within its deadline:
   //  - the TCP connect failed (refused, unreachable): nothing was sent; jittered backoff;
   //  - the write failed before one byte left us;

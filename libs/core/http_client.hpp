@@ -34,7 +34,7 @@ struct ClientOptions {
   std::chrono::milliseconds request_timeout{5'000};
   // Retries happen only when the request surely was not processed (connection refused before
   // any byte was written), with jittered exponential backoff; rules in
-  // docs/decisions/0002-http-client.md.
+  // docs/decisions/0007-http-client.md.
   int max_connect_retries = 2;
   std::chrono::milliseconds retry_backoff{20};
   std::size_t max_idle_per_thread = 64;   // idle keep-alive connections kept per thread

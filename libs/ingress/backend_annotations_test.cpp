@@ -159,7 +159,8 @@ TEST(BackendAnnotations, RegexPathMatchStripsTheFirstCharacter) {
   EXPECT_EQ(test::backend(t, "/api/v12/x"), "fixed-response:404");
 }
 
-// docs/decisions/0002: regexValues is a search, so an unanchored regex matches anywhere.
+// docs/decisions/0002-ingress-rule-semantics.md: regexValues is a search, so an unanchored regex
+// matches anywhere.
 TEST(BackendAnnotations, UnanchoredRegexValuesSearchAndBadOnesAreRefusedAtLoad) {
   const RouteTable t =
       table(ingress_with("    alb.ingress.kubernetes.io/use-regex-path-match: 'true'\n", "api",

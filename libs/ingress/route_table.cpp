@@ -21,7 +21,7 @@ struct CompiledRule {
 };
 
 // libstdc++'s regex engine recurses per input byte; longer inputs never match a regex value
-// rather than risk the stack (documented in docs/decisions/gateway-alb-semantics.md).
+// rather than risk the stack (docs/decisions/0002-ingress-rule-semantics.md).
 constexpr std::size_t kMaxRegexInput = 2048;
 
 bool any_value(const CompiledCondition& c, std::string_view text, GlobOptions options) {

@@ -23,8 +23,8 @@ struct Serving {
 
 // Loads the files, builds every load balancer (refusing any that breaks the ALB's limits) and
 // serves the first (explicit groups by name, then lone Ingresses in file order;
-// docs/decisions/0002). Errors say what and where, one reason a line; none of class alb is an
-// error too.
+// docs/decisions/0002-ingress-rule-semantics.md). Errors say what and where, one reason a line;
+// none of class alb is an error too.
 core::Result<Serving> load_serving(const std::vector<std::string>& files);
 
 }  // namespace mysfits::ingress
