@@ -1,7 +1,7 @@
 // libFuzzer target for what every service does with a request target before a handler runs:
 // route matching on the monolith's templates, query parsing of GET /mysfits and id validation.
 // Input: method, NUL, target. Properties checked, not just "no crash": a matched {id} is
-// validated exactly as the contract says, and a parsed filter is one the contract allows.
+// validated exactly as docs/api.md says, and a parsed filter is one it allows.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -33,8 +33,8 @@ const Router& monolith_routes() {
   return router;
 }
 
-// The contract's id rule, written independently of the code under test.
-bool contract_id(std::string_view id) {
+// The documented id rule, written independently of the code under test.
+bool documented_id(std::string_view id) {
   if (id.empty() || id.size() > 64)
     return false;
   for (char c : id) {
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto param : match.params) {
       if (param.empty())
         std::abort();  // a template segment never matches nothing
-      if (mysfits::store::is_valid_mysfit_id(param) != contract_id(param))
+      if (mysfits::store::is_valid_mysfit_id(param) != documented_id(param))
         std::abort();
     }
   }

@@ -12,8 +12,8 @@ class App;
 
 namespace mysfits::core {
 
-// The settings every service shares. Environment first, flags override (CLI11 envname), as the
-// contract's configuration table says.
+// The settings every service shares. Environment first, flags override (CLI11 envname), as
+// docs/api.md's settings table says.
 struct ServiceConfig {
   std::string host = "0.0.0.0";    // HOST / --host
   std::uint16_t port = 8080;       // PORT / --port

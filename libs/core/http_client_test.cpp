@@ -244,7 +244,7 @@ TEST(HttpClient, RefusedConnectionIsBadGatewayAfterBoundedRetries) {
   auto response = fetch(io, client, post("/like"));
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().code, Errc::kBadGateway);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // the contract allows 2 s
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // the services allow 2 s
   EXPECT_EQ(client.stats().retries, 2u);
   EXPECT_EQ(client.stats().open, 0u);
 }

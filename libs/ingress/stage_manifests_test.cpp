@@ -81,7 +81,7 @@ TEST(StageManifests, LikeAdoptStageSplitsBothServices) {
                                {"GET", "/mysfits/abc", kNolike}});
 }
 
-TEST(StageManifests, PersistenceRoutesAnswerTheContractsJson404) {
+TEST(StageManifests, PersistenceRoutesAnswerADocumentedJson404) {
   const RouteTable t = stage_table("like-adopt");
   const auto* fixed = std::get_if<FixedResponse>(&t.listener().rules[0].action);
   ASSERT_NE(fixed, nullptr);

@@ -1,5 +1,5 @@
 // The 12 mysfits a fresh store starts with. Ids, names, species, ages and alignments are the
-// workshop's (shared/reference/catalog.json) so a table it loaded and ours hold the same ids;
+// workshop's (docs/dynamodb-table.md) so a table it loaded and ours hold the same ids;
 // the descriptions are our own. Image URIs are relative to the website, so the same data
 // works wherever the site is served.
 #include "store/mysfit.hpp"

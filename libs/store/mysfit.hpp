@@ -34,7 +34,7 @@ struct Filter {
 // "GoodEvil" / "LawChaos" (the API's and the GSI's spelling); nullopt for anything else.
 std::optional<FilterField> parse_filter_field(std::string_view text);
 
-// 1..64 characters of [A-Za-z0-9-] (contract).
+// 1..64 characters of [A-Za-z0-9-] (docs/api.md).
 bool is_valid_mysfit_id(std::string_view id);
 // What a 400 for an invalid id says (the id itself is not echoed: it may be kilobytes).
 inline constexpr const char* kInvalidMysfitIdMessage =

@@ -9,7 +9,7 @@
 
 namespace mysfits::store {
 
-// The API's JSON shapes (shared/CONTRACT.md), field names exactly as the contract spells them.
+// The API's JSON shapes (docs/api.md), field names exactly as clients expect them.
 //   Summary: mysfitId, name, species, goodevil, lawchaos, thumbImageUri (strings)
 //   Profile: Summary + age (integer), description, profileImageUri (strings), likes (integer),
 //            adopted (boolean)

@@ -24,7 +24,7 @@ json::object parse_object(const std::string& text) {
   return v.as_object();
 }
 
-TEST(MysfitJson, SummaryHasExactlyTheContractFieldsAsStrings) {
+TEST(MysfitJson, SummaryHasExactlyTheDocumentedFieldsAsStrings) {
   Mysfit m = sample();
   json::object o = parse_object(encode_summary(m));
   EXPECT_EQ(o.size(), 6u);

@@ -10,7 +10,7 @@
 namespace mysfits::gateway {
 
 // Responses the load balancer makes itself. They carry "Server: awselb/2.0", the one header
-// evidenced for ALB-generated answers (reference/alb-ingress.md 2.10).
+// known for certain on ALB-generated answers (docs/decisions/0004-gateway-data-plane.md).
 core::Response fixed_response(const ingress::FixedResponse& action);
 
 // An error page in the ALB's style ("502 Bad Gateway" as an HTML title and heading). The exact

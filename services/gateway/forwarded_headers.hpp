@@ -12,7 +12,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 using HeaderViews = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // What the listener knows about one client connection, plus the load-balancer attributes that
-// change the forwarded headers (reference/alb-ingress.md 3 and 4.4).
+// change the forwarded headers (docs/gateway.md lists them).
 struct ForwardContext {
   std::string_view client_ip;
   std::uint16_t client_port = 0;

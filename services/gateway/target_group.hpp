@@ -16,7 +16,8 @@
 
 namespace mysfits::gateway {
 
-// The ALB's target states (reference/alb-ingress.md 4.1, 4.7).
+// The ALB's target states: initial until the first checks decide, healthy, unhealthy, and
+// draining once deregistered (docs/decisions/0004-gateway-data-plane.md).
 enum class TargetState { kInitial, kHealthy, kUnhealthy, kDraining };
 std::string_view state_name(TargetState state);
 

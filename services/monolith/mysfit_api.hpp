@@ -15,7 +15,7 @@ struct BusinessSteps {
   std::function<void(const split::StepContext&)> adopt = split::process_adopt;
 };
 
-// The monolith's routes of the contract over a Store. Each handler validates its input (400,
+// The monolith's routes (docs/api.md) over a Store. Each handler validates its input (400,
 // nothing touched), makes one store call, and serialises the result; store errors map to
 // their status (404 unknown id, 409 already adopted, 5xx when the store fails).
 class MysfitApi {

@@ -215,7 +215,7 @@ TEST_F(MysfitApiTest, StoreFailureIs5xxWithTheRequestIdAndNoInternals) {
   EXPECT_EQ(message.find("sqlite"), std::string::npos);
 }
 
-TEST_F(MysfitApiTest, RoutesCoverTheContract) {
+TEST_F(MysfitApiTest, RoutesCoverTheDocumentedApi) {
   core::Router router;
   api_.add_routes(router);
   using Kind = core::Router::Match::Kind;

@@ -9,7 +9,7 @@
 namespace mysfits::monolith {
 namespace {
 
-// Region, endpoint and credentials come from the AWS environment (contract); the credential
+// Region, endpoint and credentials come from the AWS environment (docs/api.md); the credential
 // chain is resolved now, so a pod without usable credentials fails at start, saying what it
 // tried.
 core::Result<std::unique_ptr<store::Store>> open_dynamodb_store(const StoreConfig& config) {

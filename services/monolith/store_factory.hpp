@@ -12,7 +12,7 @@ class App;
 
 namespace mysfits::monolith {
 
-// Which store the monolith runs on (shared/CONTRACT.md): DynamoDB when DDB_TABLE_NAME is set
+// Which store the monolith runs on (docs/api.md): DynamoDB when DDB_TABLE_NAME is set
 // (so the workshop's manifests work unchanged), else the SQLite file MYSFITS_DB.
 struct StoreConfig {
   std::string sqlite_path = "mysfits.db";  // MYSFITS_DB / --db

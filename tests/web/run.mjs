@@ -70,7 +70,7 @@ const cardNames = (page) => page.locator("li.card h2").allTextContents();
 const card = (page, name) =>
   page.getByRole("listitem").filter({has: page.getByRole("heading", {name, exact: true})});
 
-// A server that answers every request with 503 and the contract's error body (CORS allowed).
+// A server that answers every request with 503 and the documented error body (CORS allowed).
 function startFailingApi(port) {
   const server = createServer((req, res) => {
     res.writeHead(503, {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"});

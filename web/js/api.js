@@ -1,4 +1,4 @@
-// Client of the Mysfits HTTP API (see docs: CONTRACT.md, "HTTP API").
+// Client of the Mysfits HTTP API (docs/api.md).
 // Every call has a deadline, so an API that never answers ends in a visible error rather than
 // an endless spinner. POSTs carry no body and no custom header: they stay CORS "simple
 // requests" and need no preflight.

@@ -10,7 +10,7 @@
 namespace mysfits::store::dynamodb {
 
 // Region (AWS_REGION, AWS_DEFAULT_REGION, us-east-1) and endpoint (AWS_ENDPOINT_URL_DYNAMODB,
-// AWS_ENDPOINT_URL, the regional one) as the contract orders them.
+// AWS_ENDPOINT_URL, the regional one), in the order docs/api.md gives.
 ClientSettings client_settings_from(const credentials::Environment& env);
 
 // The standard credential chain, resolved once now: a chain that finds nothing fails here, at

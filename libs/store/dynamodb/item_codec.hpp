@@ -9,7 +9,7 @@
 
 namespace mysfits::store::dynamodb {
 
-// The lab's item shape (shared/reference/dynamodb-table.md) in DynamoDB's attribute-value JSON:
+// The lab's item shape (docs/dynamodb-table.md) in DynamoDB's attribute-value JSON:
 // MysfitId, Name, Species, Description, GoodEvil, LawChaos, ThumbImageUri, ProfileImageUri (S),
 // Age, Likes (N), Adopted (BOOL).
 

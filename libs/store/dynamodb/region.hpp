@@ -6,7 +6,7 @@
 
 namespace mysfits::store::dynamodb {
 
-// AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1 (the contract's order).
+// AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1 (docs/api.md).
 std::string resolve_region(const credentials::Environment& env);
 
 // AWS_ENDPOINT_URL_DYNAMODB, then AWS_ENDPOINT_URL, then https://dynamodb.<region>.amazonaws.com.

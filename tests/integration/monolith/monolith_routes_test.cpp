@@ -1,4 +1,4 @@
-// Every monolith route of the contract against the real executable: exact field names and
+// Every monolith route (docs/api.md) against the real executable: exact field names and
 // types, the stable list order, filters, likes and adoptions, probes, CORS, request ids and the
 // admin port's metrics.
 #include <gtest/gtest.h>

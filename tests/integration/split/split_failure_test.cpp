@@ -38,7 +38,7 @@ TEST(SplitFailure, MonolithKilledGivesBadGatewayFastAndTheServiceKeepsServing) {
   for (int i = 0; i < 3; ++i) {
     auto r = like.post(like_target());
     expect_json_error(r, 502, "bad_gateway");
-    EXPECT_LT(r.elapsed, 2s) << "the contract's bound";
+    EXPECT_LT(r.elapsed, 2s) << "the documented bound";
   }
   EXPECT_TRUE(like.process().running());
   EXPECT_EQ(like.get("/healthz").status, 200);

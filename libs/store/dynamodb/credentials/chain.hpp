@@ -33,7 +33,8 @@ class Chain {
   Chain(const Chain&) = delete;
   Chain& operator=(const Chain&) = delete;
 
-  // The contract's order: environment, shared credentials file, web identity, container, IMDSv2.
+  // The standard order (docs/api.md): environment, shared credentials file, web identity,
+  // container, IMDSv2.
   static std::unique_ptr<Chain> standard(const Environment& env, Clock clock = {},
                                          RefreshPolicy policy = {});
 
