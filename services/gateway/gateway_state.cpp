@@ -80,8 +80,10 @@ core::Result<std::shared_ptr<Snapshot>> build_snapshot(const Sources& sources,
                                               snapshot->generation));
       }
     }
-    snapshot->groups.emplace(config.id,
-                             std::make_shared<TargetGroup>(config, key, std::move(targets)));
+    // The group's traffic counts on across reloads (a canary step's window spans one).
+    auto traffic = old != nullptr ? old->shared_traffic() : std::make_shared<TrafficCounters>();
+    snapshot->groups.emplace(
+        config.id, std::make_shared<TargetGroup>(config, key, std::move(targets), traffic));
   }
 
   if (previous != nullptr) {
@@ -206,6 +208,16 @@ std::vector<DrainingTarget> GatewayState::draining() const {
 std::string GatewayState::last_reload_error() const {
   std::lock_guard lock(mutex_);
   return last_error_;
+}
+
+void GatewayState::set_canary_report(boost::json::object report) {
+  std::lock_guard lock(mutex_);
+  canary_report_ = std::move(report);
+}
+
+boost::json::object GatewayState::canary_report() const {
+  std::lock_guard lock(mutex_);
+  return canary_report_;
 }
 
 }  // namespace mysfits::gateway

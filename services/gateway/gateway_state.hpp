@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -88,6 +89,12 @@ class GatewayState {
   const Sources& sources() const { return sources_; }
   std::string last_reload_error() const;
 
+  // The report of the canary `mysfits migrate --canary` runs through this gateway (its steps'
+  // weights and analyses), handed in on the admin port and shown on the status page; empty
+  // until one is.
+  void set_canary_report(boost::json::object report);
+  boost::json::object canary_report() const;
+
  private:
   void prune_draining_locked();
   void publish(std::shared_ptr<const Snapshot> snapshot);
@@ -103,6 +110,7 @@ class GatewayState {
   std::shared_ptr<const Snapshot> current_;
   std::vector<DrainingTarget> draining_;
   std::string last_error_;
+  boost::json::object canary_report_;
 };
 
 }  // namespace mysfits::gateway

@@ -1,5 +1,6 @@
 #include "services/gateway/proxy.hpp"
 
+#include <chrono>
 #include <random>
 
 #include "core/ascii.hpp"
@@ -106,7 +107,10 @@ void Proxy::forward(const core::Request& request, const HeaderViews& headers,
   TargetGroup* group =
       leg != nullptr && !leg->external ? snapshot->group(leg->target_group) : nullptr;
   std::shared_ptr<Target> target = group != nullptr ? group->pick() : nullptr;
+  const auto started = std::chrono::steady_clock::now();
   if (target == nullptr) {
+    if (group != nullptr)
+      group->traffic().record(503, {});
     responder.send(alb_error(503));
     return;
   }
@@ -133,14 +137,17 @@ void Proxy::forward(const core::Request& request, const HeaderViews& headers,
   auto& client = target->client();
   // group lives in the snapshot, which the callback keeps alive.
   client.send(std::move(upstream),
-              [target = std::move(target), responder = std::move(responder), head, group,
+              [target = std::move(target), responder = std::move(responder), head, group, started,
                snapshot = std::move(snapshot)](core::Result<core::ClientResponse> result) mutable {
                 target->end_request();
+                const auto took = std::chrono::steady_clock::now() - started;
                 if (result.ok()) {
+                  group->traffic().record(result.value().status, took);
                   responder.send(relay(std::move(result).value(), head));
                   return;
                 }
                 const int status = result.error().code == core::Errc::kTimeout ? 504 : 502;
+                group->traffic().record(status, took);
                 core::log_warn("target_failed", {{"target_group", group->config().id},
                                                  {"target", target->address()},
                                                  {"status", status},

@@ -2,7 +2,9 @@
 // console's Rules and Target groups tabs. Every value from the manifests is escaped; the page
 // loads its styles and its refresh script from the admin port itself, so its Content Security
 // Policy needs no 'unsafe-inline'.
+#include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include "ingress/rule_json.hpp"
@@ -127,13 +129,57 @@ std::string group_part(const TargetGroup& group, const std::string& title_id) {
       " s, timeout " + std::to_string(hc.timeout_seconds) + " s, healthy after " +
       std::to_string(hc.healthy_threshold) + ", unhealthy after " +
       std::to_string(hc.unhealthy_threshold) + ", codes " + escape(hc.success_codes.text()) +
-      (group.failing_open() ? "; <strong>failing open</strong>" : "") + "</p>\n";
+      (group.failing_open() ? "; <strong>failing open</strong>" : "") + "; " +
+      std::to_string(group.traffic().requests()) + " requests, " +
+      std::to_string(group.traffic().errors_5xx()) + " answered 5xx</p>\n";
   if (group.targets().empty())
     return html + "<p><strong>No registered targets: requests get 503.</strong></p>\n";
   html += targets_head(title_id);
   for (const auto& t : group.targets())
     html += target_row(*t, state_name(t->state()));
   return html + "</tbody></table></div>\n";
+}
+
+std::string text_of(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null())
+    return "";
+  if (v->is_string())
+    return escape(v->as_string());
+  if (v->is_double()) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%.1f", v->as_double());
+    return out;
+  }
+  return escape(boost::json::serialize(*v));
+}
+
+// The canary `mysfits migrate --canary` runs: each step's weight and analysis, as Argo Rollouts'
+// dashboard shows a rollout's steps.
+std::string canary_section(const boost::json::object& report) {
+  const auto* steps = report.if_contains("steps");
+  if (steps == nullptr || !steps->is_array())
+    return "";
+  std::string html =
+      "<section aria-labelledby=\"canary-title\">\n<h2 id=\"canary-title\">Canary: " +
+      text_of(report, "from") + " to " + text_of(report, "to") + " (" + text_of(report, "state") +
+      ")</h2>\n<p>" + text_of(report, "message") +
+      "</p>\n<div class=\"table-frame\" tabindex=\"0\" role=\"region\" "
+      "aria-labelledby=\"canary-title\"><table>\n<thead><tr><th scope=\"col\">Weight</th>"
+      "<th scope=\"col\">Requests</th><th scope=\"col\">5xx</th><th scope=\"col\">p99 "
+      "(ms)</th><th scope=\"col\">Windows</th><th scope=\"col\">Verdict</th></tr></thead>\n"
+      "<tbody>\n";
+  for (const auto& step : steps->as_array()) {
+    if (!step.is_object())
+      continue;
+    const auto& o = step.as_object();
+    html += "<tr><td class=\"number\">" + text_of(o, "weight") + "%</td><td class=\"number\">" +
+            text_of(o, "requests") + "</td><td class=\"number\">" + text_of(o, "errors_5xx") +
+            "</td><td class=\"number\">" + text_of(o, "p99_ms") + "</td><td class=\"number\">" +
+            text_of(o, "windows") + "</td><td>" + text_of(o, "verdict") + " " +
+            text_of(o, "reason") + "</td></tr>\n";
+  }
+  return html + "</tbody></table></div>\n</section>\n";
 }
 
 std::string groups_section(const Snapshot& snapshot, const std::vector<DrainingTarget>& draining) {
@@ -185,6 +231,7 @@ std::string status_html(const GatewayState& state) {
   }
   for (const auto& warning : snapshot->notes)
     html += "<div class=\"alert\"><p><strong>Warning:</strong> " + escape(warning) + "</p></div>\n";
+  html += canary_section(state.canary_report());
   html += rules_section(*snapshot);
   html += groups_section(*snapshot, state.draining());
   return html +

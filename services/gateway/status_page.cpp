@@ -1,5 +1,6 @@
 #include "services/gateway/status_page.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 
@@ -37,6 +38,40 @@ core::Response asset(std::string_view body, const char* content_type) {
   return r;
 }
 
+// A canary report as `mysfits up` writes it: an object with a known state and a list of steps.
+// Anything else is refused, so the page never shows half a report.
+constexpr std::size_t kMaxReportBytes = 64 * 1024;
+
+core::Response put_canary_report(GatewayState& state, const core::Request& request) {
+  if (request.body().size() > kMaxReportBytes)
+    return core::Response::error(413, "too_large", "a canary report is at most 64 KiB");
+  boost::system::error_code ec;
+  auto doc = json::parse(request.body(), ec);
+  const json::object* report = !ec ? doc.if_object() : nullptr;
+  const json::value* phase = report != nullptr ? report->if_contains("state") : nullptr;
+  const json::value* steps = report != nullptr ? report->if_contains("steps") : nullptr;
+  static constexpr std::string_view kStates[] = {"starting", "running", "succeeded", "failed",
+                                                 "aborted"};
+  const bool known_state =
+      phase != nullptr && phase->is_string() &&
+      std::find(std::begin(kStates), std::end(kStates), phase->as_string()) != std::end(kStates);
+  if (!known_state || steps == nullptr || !steps->is_array()) {
+    return core::Response::error(
+        400, "bad_request",
+        "a canary report is a JSON object with \"state\" (starting, running, succeeded, failed "
+        "or aborted) and \"steps\" (an array)");
+  }
+  for (const auto& step : steps->as_array()) {
+    if (!step.is_object())
+      return core::Response::error(400, "bad_request", "each of \"steps\" is an object");
+  }
+  state.set_canary_report(std::move(doc.as_object()));
+  core::Response accepted;
+  accepted.status = 204;
+  accepted.content_type.clear();
+  return accepted;
+}
+
 }  // namespace
 
 std::string status_json(const GatewayState& state) {
@@ -57,6 +92,7 @@ std::string status_json(const GatewayState& state) {
     g["upstream"] = group->upstream_key();
     g["config"] = ingress::to_json(group->config());
     g["failing_open"] = group->failing_open();
+    g["traffic"] = group->traffic().to_json();
     json::array targets;
     for (const auto& t : group->targets())
       targets.push_back(target_json(*t));
@@ -75,10 +111,15 @@ std::string status_json(const GatewayState& state) {
   for (const auto& w : snapshot->notes)
     warnings.push_back(json::string(w));
   root["warnings"] = std::move(warnings);
+  root["canary"] = state.canary_report();
   return json::serialize(root);
 }
 
-void add_status_routes(core::Router& router, const GatewayState& state) {
+void add_status_routes(core::Router& router, GatewayState& state) {
+  router.add("PUT", "/canary", core::SyncHandler([&state](const core::Request& request) {
+               return put_canary_report(state, request);
+             }),
+             nullptr);
   router.get("/status.json", core::SyncHandler([&state](const core::Request&) {
                auto r = core::Response::json(200, status_json(state));
                r.headers.emplace_back("Cache-Control", "no-store");

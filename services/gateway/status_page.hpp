@@ -15,7 +15,8 @@ std::string status_json(const GatewayState& state);
 std::string status_html(const GatewayState& state);
 
 // GET /status (HTML, refreshing itself, under a strict Content Security Policy), its files under
-// /status/, and GET /status.json, on the admin router.
-void add_status_routes(core::Router& router, const GatewayState& state);
+// /status/, GET /status.json, and PUT /canary (the canary report `mysfits up` hands in), on the
+// admin router.
+void add_status_routes(core::Router& router, GatewayState& state);
 
 }  // namespace mysfits::gateway

@@ -113,11 +113,13 @@ void Target::set_health_reason(std::string reason) {
 }
 
 TargetGroup::TargetGroup(ingress::TargetGroupConfig config, std::string upstream_key,
-                         std::vector<std::shared_ptr<Target>> targets)
+                         std::vector<std::shared_ptr<Target>> targets,
+                         std::shared_ptr<TrafficCounters> traffic)
     : config_(std::move(config)),
       picker_(config_),
       upstream_key_(std::move(upstream_key)),
-      targets_(std::move(targets)) {}
+      targets_(std::move(targets)),
+      traffic_(std::move(traffic)) {}
 
 bool TargetGroup::failing_open() const {
   int healthy = 0;

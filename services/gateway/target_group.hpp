@@ -13,6 +13,7 @@
 #include "core/http_client.hpp"
 #include "ingress/target_group_config.hpp"
 #include "services/gateway/target_picker.hpp"
+#include "services/gateway/traffic_counters.hpp"
 
 namespace mysfits::gateway {
 
@@ -91,11 +92,13 @@ class Target {
 
 // One target group's registered targets and its load-balancing algorithm (a TargetPicker). The
 // target list is fixed for the group's life (a reload builds a new group, reusing Target
-// objects), so picking a target takes no lock.
+// objects and the traffic counters of the group with the same id), so picking a target takes
+// no lock.
 class TargetGroup {
  public:
   TargetGroup(ingress::TargetGroupConfig config, std::string upstream_key,
-              std::vector<std::shared_ptr<Target>> targets);
+              std::vector<std::shared_ptr<Target>> targets,
+              std::shared_ptr<TrafficCounters> traffic = std::make_shared<TrafficCounters>());
 
   const ingress::TargetGroupConfig& config() const { return config_; }
   const std::string& upstream_key() const { return upstream_key_; }  // "service:port"
@@ -105,6 +108,9 @@ class TargetGroup {
   // any registered target (fail-open). Null only when nothing is registered (the ALB's 503).
   std::shared_ptr<Target> pick();
   bool failing_open() const;
+  // Every request forwarded to this group, whoever answered it.
+  TrafficCounters& traffic() const { return *traffic_; }
+  const std::shared_ptr<TrafficCounters>& shared_traffic() const { return traffic_; }
 
   // The health checker saw `target` (one of ours) go from `before` to `after`: slow start
   // begins when it turns healthy (TargetPicker::starts_slowly) and ends when it turns unhealthy.
@@ -116,6 +122,7 @@ class TargetGroup {
   TargetPicker picker_;
   std::string upstream_key_;
   std::vector<std::shared_ptr<Target>> targets_;
+  std::shared_ptr<TrafficCounters> traffic_;
   std::atomic<std::uint64_t> next_{0};
 };
 
