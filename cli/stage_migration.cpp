@@ -47,8 +47,8 @@ boost::asio::awaitable<int> gateway_generation(std::uint16_t admin_port, std::st
   co_return g && g->is_int64() ? static_cast<int>(g->as_int64()) : -1;
 }
 
-// The services the new stage adds, named and wired as `up` would have started them: replica i
-// of a split-out service calls monolith replica i.
+}  // namespace
+
 std::vector<ChildSpec> added_children(const UpSettings& next, const UpLayout& layout,
                                       const std::vector<ChildSpec>& plan) {
   std::set<std::string> running;
@@ -78,7 +78,41 @@ std::vector<ChildSpec> added_children(const UpSettings& next, const UpLayout& la
   return added;
 }
 
-}  // namespace
+boost::asio::awaitable<std::string> start_until_ready(Supervisor& supervisor, Console& console,
+                                                      const std::vector<ChildSpec>& added,
+                                                      std::vector<std::string>& names) {
+  for (const auto& child : added) {
+    console.announce_name(child.name);
+    supervisor.start(child);
+    names.push_back(child.name);
+  }
+  auto deadline = Clock::now() + kServiceReadyDeadline;
+  for (const auto& child : added) {
+    if (!co_await supervisor.wait_ready(child.name, deadline)) {
+      co_await supervisor.stop(names, kServiceStopGrace);
+      co_return child.name;
+    }
+  }
+  co_return std::string();
+}
+
+std::vector<ChildSpec> plan_after(const std::vector<ChildSpec>& plan,
+                                  const std::vector<ChildSpec>& added, Stage to,
+                                  std::vector<std::string>& removed) {
+  const auto keep = roles_of(to);
+  std::vector<ChildSpec> next_plan;
+  for (const auto& child : plan) {
+    if (child.role == kGatewayRole || keep.count(child.role) > 0)
+      next_plan.push_back(child);
+    else
+      removed.push_back(child.name);
+  }
+  // Split-out services start after the monolith, before the gateway, as `up` orders them.
+  auto gateway_at = std::find_if(next_plan.begin(), next_plan.end(),
+                                 [](const ChildSpec& c) { return c.role == kGatewayRole; });
+  next_plan.insert(gateway_at, added.begin(), added.end());
+  return next_plan;
+}
 
 boost::asio::awaitable<void> deregistration_delay() {
   boost::asio::steady_timer delay(co_await boost::asio::this_coro::executor, kDeregistrationDelay);
@@ -89,6 +123,13 @@ boost::asio::awaitable<MigrationOutcome> reload_gateway(Supervisor& supervisor,
                                                         const UpLayout& layout,
                                                         const UpFiles& files, Stage stage,
                                                         const std::vector<ChildSpec>& children) {
+  co_return co_await reload_gateway_with(supervisor, files, ingress_path(layout, stage),
+                                         upstream_arguments(stage, children), children);
+}
+
+boost::asio::awaitable<MigrationOutcome> reload_gateway_with(
+    Supervisor& supervisor, const UpFiles& files, const std::filesystem::path& ingress,
+    const std::vector<std::string>& upstreams, const std::vector<ChildSpec>& children) {
   MigrationOutcome out;
   const ChildSpec* gateway = gateway_of(children);
   if (gateway == nullptr) {
@@ -97,8 +138,8 @@ boost::asio::awaitable<MigrationOutcome> reload_gateway(Supervisor& supervisor,
   }
   std::string error;
   int before = co_await gateway_generation(gateway->ready_port, error);
-  auto written = replace_file(files.upstreams, upstreams_text(upstream_arguments(stage, children)));
-  auto linked = replace_symlink(files.ingress_link, ingress_path(layout, stage));
+  auto written = replace_file(files.upstreams, upstreams_text(upstreams));
+  auto linked = replace_symlink(files.ingress_link, ingress);
   if (!written || !linked) {
     out = {500, !written ? written.error().message : linked.error().message, {}, {}, 0};
     co_return out;
@@ -127,7 +168,8 @@ boost::asio::awaitable<MigrationOutcome> reload_gateway(Supervisor& supervisor,
 boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, Console& console,
                                                        const UpLayout& layout, const UpFiles& files,
                                                        UpSettings& settings,
-                                                       std::vector<ChildSpec>& plan, Stage to) {
+                                                       std::vector<ChildSpec>& plan, Stage to,
+                                                       ExecOverrides exec) {
   MigrationOutcome out;
   if (to == settings.stage) {
     out.message = "already at stage " + std::string(stage_name(to));
@@ -140,41 +182,23 @@ boost::asio::awaitable<MigrationOutcome> migrate_stage(Supervisor& supervisor, C
   const Stage from = settings.stage;
   UpSettings next = settings;
   next.stage = to;
+  for (const auto& [service, command] : exec)
+    next.exec.insert_or_assign(service, command);
   console.event("migrating from stage " + std::string(stage_name(from)) + " to " +
                 std::string(stage_name(to)));
 
   // 1. What the new stage adds runs and is ready before anything routes to it.
   auto added = added_children(next, layout, plan);
-  for (const auto& child : added) {
-    console.announce_name(child.name);
-    supervisor.start(child);
-  }
   std::vector<std::string> added_names;
-  for (const auto& child : added)
-    added_names.push_back(child.name);
-  auto deadline = Clock::now() + kServiceReadyDeadline;
-  for (const auto& child : added) {
-    if (!co_await supervisor.wait_ready(child.name, deadline)) {
-      co_await supervisor.stop(added_names, kServiceStopGrace);
-      out = {503, child.name + " did not become ready; stage unchanged", {}, {}, 0};
-      co_return out;
-    }
+  if (auto failed = co_await start_until_ready(supervisor, console, added, added_names);
+      !failed.empty()) {
+    out = {503, failed + " did not become ready; stage unchanged", {}, {}, 0};
+    co_return out;
   }
 
   // 2. The gateway routes by the new stage's Ingress.
-  const auto keep = roles_of(to);
-  std::vector<ChildSpec> next_plan;
   std::vector<std::string> removed;
-  for (const auto& child : plan) {
-    if (child.role == kGatewayRole || keep.count(child.role) > 0)
-      next_plan.push_back(child);
-    else
-      removed.push_back(child.name);
-  }
-  // Split-out services start after the monolith, before the gateway, as `up` orders them.
-  auto gateway_at = std::find_if(next_plan.begin(), next_plan.end(),
-                                 [](const ChildSpec& c) { return c.role == kGatewayRole; });
-  next_plan.insert(gateway_at, added.begin(), added.end());
+  auto next_plan = plan_after(plan, added, to, removed);
   auto switched = co_await reload_gateway(supervisor, layout, files, to, next_plan);
   if (switched.status != 200) {
     // Back to where we were: the old files, the old generation's routes, the added stopped.

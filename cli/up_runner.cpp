@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/canary_migration.hpp"
 #include "cli/console.hpp"
 #include "cli/free_ports.hpp"
 #include "cli/installation.hpp"
@@ -93,13 +94,21 @@ class UpRun {
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         stop_event_(io_, Clock::time_point::max()) {
     supervisor_.on_change([this] { record_state(); });
-    servers_.on_migrate([this](Stage to, core::Responder responder) {
+    servers_.on_migrate([this](Stage to, ExecOverrides exec, core::Responder responder) {
       auto shared = std::make_shared<core::Responder>(std::move(responder));
-      asio::post(io_, [this, to, shared] {
-        start_operation(shared, [this, to] {
-          return migrate_stage(supervisor_, console_, layout_, files_, settings_, plan_, to);
+      asio::post(io_, [this, to, exec = std::move(exec), shared] {
+        start_operation(shared, [this, to, exec] {
+          return migrate_stage(supervisor_, console_, layout_, files_, settings_, plan_, to, exec);
         });
       });
+    });
+    servers_.on_canary([this](CanarySpec spec, core::Responder responder) {
+      auto shared = std::make_shared<core::Responder>(std::move(responder));
+      asio::post(io_, [this, spec = std::move(spec), shared] { start_canary(spec, *shared); });
+    });
+    servers_.on_canary_abort([this](core::Responder responder) {
+      auto shared = std::make_shared<core::Responder>(std::move(responder));
+      asio::post(io_, [this, shared] { abort_canary(*shared); });
     });
     servers_.on_restart([this](core::Responder responder) {
       auto shared = std::make_shared<core::Responder>(std::move(responder));
@@ -143,6 +152,8 @@ class UpRun {
         console_.event(std::string("SIG") + ::sigabbrev_np(sig) +
                        " received: stopping everything (again to kill at once)");
         supervisor_.cancel_waits();
+        if (canary_)
+          canary_->stopping = true;
         stop_event_.cancel();
       } else {
         console_.warning("killing every child now");
@@ -207,6 +218,50 @@ class UpRun {
         });
   }
 
+  // A canary answers 202 at once: it runs for many seconds, and `mysfits migrate` follows it
+  // on GET /canary (and may abort it) instead of holding a request open.
+  void start_canary(const CanarySpec& spec, core::Responder& responder) {
+    if (migrating_ || stop_requested_ || !running_) {
+      responder.send(core::Response::error(
+          409, "conflict",
+          migrating_ ? "a migration or restart is running" : "mysfits up is starting or stopping"));
+      return;
+    }
+    migrating_ = true;
+    canary_ = std::make_shared<CanaryControl>();
+    canary_->on_report = [this](const CanaryReport& report) {
+      servers_.publish_canary(boost::json::serialize(to_json(report)));
+    };
+    canary_->on_done = [this] {
+      migrating_ = false;
+      record_state();
+    };
+    canary_->report.spec = spec;
+    canary_->on_report(canary_->report);
+    responder.send(core::Response::json(202, boost::json::serialize(to_json(canary_->report))));
+    asio::co_spawn(
+        io_,
+        canary_migrate(supervisor_, console_, layout_, files_, settings_, plan_, spec, *canary_),
+        [this, control = canary_](std::exception_ptr error, const MigrationOutcome&) {
+          if (!error)
+            return;  // on_done has run
+          migrating_ = false;
+          control->report.state = "failed";
+          control->report.message = "the canary stopped on an internal error";
+          control->on_report(control->report);
+          record_state();
+        });
+  }
+
+  void abort_canary(core::Responder& responder) {
+    if (!canary_ || canary_->report.finished()) {
+      responder.send(core::Response::error(409, "conflict", "no canary is running"));
+      return;
+    }
+    canary_->abort_requested = true;
+    responder.send(core::Response::json(202, boost::json::serialize(to_json(canary_->report))));
+  }
+
   asio::awaitable<bool> start_all() {
     console_.event("starting stage " + std::string(stage_name(settings_.stage)) + " from " +
                    layout_.bin_dir.string());
@@ -263,6 +318,7 @@ class UpRun {
   bool running_ = false;    // everything started, not yet stopping
   bool migrating_ = false;  // a stage switch is under way
   bool state_warning_shown_ = false;
+  std::shared_ptr<CanaryControl> canary_;  // the last canary started, kept for GET /canary
 };
 
 // Everything that can be checked before a child starts, with a message that says what to do.

@@ -42,7 +42,10 @@ void add_step_route(core::Router& router, const StepService& service, core::Http
       responder.send(core::Response::error(400, "bad_request", service.invalid_id_message));
       return;
     }
-    service.step(id, request.request_id());
+    if (auto done = service.step(id, request.request_id()); !done) {
+      responder.send(core::Response::from_error(done.error()));
+      return;
+    }
     core::relay(monolith, kUpstreamName, request, "POST", fill_id(service.upstream_route, id),
                 std::move(responder));
   });

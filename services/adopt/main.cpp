@@ -15,10 +15,10 @@ int main(int argc, char** argv) {
       .upstream_route = "/mysfits/{id}/fulfill-adopt",
       .valid_id = store::is_valid_mysfit_id,
       .invalid_id_message = store::kInvalidMysfitIdMessage,
-      .step =
-          [](std::string_view id, std::string_view request_id) {
-            split::process_adopt({id, request_id});
-          },
+      .step = [](std::string_view id, std::string_view request_id) -> core::Result<core::Unit> {
+        split::process_adopt({id, request_id});
+        return core::Unit{};
+      },
   };
   return split::run_step_service(service, argc, argv);
 }

@@ -216,4 +216,14 @@ TrafficReport run_traffic(const TrafficOptions& options, const std::vector<std::
   return report;
 }
 
+std::future<TrafficReport> start_traffic(const TrafficOptions& options, const Snapshot& ids_from,
+                                         const std::atomic<bool>& stop) {
+  std::vector<std::string> ids;
+  for (const auto& [id, state] : ids_from)
+    ids.push_back(id);
+  return std::async(std::launch::async, [options, ids = std::move(ids), &stop] {
+    return run_traffic(options, ids, &stop);
+  });
+}
+
 }  // namespace mysfits::chaos

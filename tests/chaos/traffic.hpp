@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <set>
 #include <string>
@@ -53,6 +54,11 @@ Snapshot snapshot(const std::string& host, std::uint16_t port);
 // Runs the traffic until the duration passes or stop becomes true; ids are the mysfits to use.
 TrafficReport run_traffic(const TrafficOptions& options, const std::vector<std::string>& ids,
                           const std::atomic<bool>* stop = nullptr);
+
+// run_traffic on a thread of its own over every mysfit of ids_from, until stop becomes true (or
+// options.duration passes): the load that tests run while they change the system.
+std::future<TrafficReport> start_traffic(const TrafficOptions& options, const Snapshot& ids_from,
+                                         const std::atomic<bool>& stop);
 
 // Checks that the writes in `after` are exactly those the traffic caused: every acknowledged
 // like counted once, every acknowledged adopt adopted, and nothing else changed beyond the

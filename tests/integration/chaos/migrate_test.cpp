@@ -26,28 +26,15 @@ int run_migrate(const RunningUp& up, const std::string& to, std::string& log) {
   return code.value_or(-1);
 }
 
-std::set<std::string> running_roles(const RunningUp& up) {
-  std::set<std::string> roles;
-  for (const auto& child : children_of(up.state()))
-    if (child.pid > 0)
-      roles.insert(child.role);
-  return roles;
-}
-
 // Steady traffic, well below capacity even under the sanitizers, until stop (at most 120 s).
 std::future<chaos::TrafficReport> steady_traffic(const RunningUp& up,
                                                  const chaos::Snapshot& ids_from,
                                                  std::atomic<bool>& stop) {
-  std::vector<std::string> ids;
-  for (const auto& [id, state] : ids_from)
-    ids.push_back(id);
   chaos::TrafficOptions options;
   options.port = up.port();
-  options.connections = 8;
   options.rate = 400;
   options.duration = 120s;
-  return std::async(std::launch::async,
-                    [options, ids, &stop] { return chaos::run_traffic(options, ids, &stop); });
+  return chaos::start_traffic(options, ids_from, stop);
 }
 
 TEST(LiveMigration, EveryStageUnderLoadWithNoFailedRequestAndNoLostWrite) {
@@ -68,7 +55,7 @@ TEST(LiveMigration, EveryStageUnderLoadWithNoFailedRequestAndNoLostWrite) {
     std::this_thread::sleep_for(300ms);
     std::string log;
     EXPECT_EQ(run_migrate(up, stage, log), 0) << "to " << stage << ":\n" << log;
-    EXPECT_EQ(running_roles(up), roles) << "after migrating to " << stage;
+    EXPECT_EQ(running_roles(up.state()), roles) << "after migrating to " << stage;
     auto routed = http(up.port(), "GET", "/mysfits");
     EXPECT_EQ(routed.status, 200);
   }
@@ -139,7 +126,7 @@ TEST(LiveMigration, BadRequestsAreRefusedClearly) {
                  {{"XDG_RUNTIME_DIR", up.runtime_dir()}});
   EXPECT_EQ(nobody.wait(10s), 1);
   EXPECT_NE(nobody.log().find("no mysfits up is running"), std::string::npos) << nobody.log();
-  EXPECT_EQ(running_roles(up), (std::set<std::string>{"monolith", "like", "gateway"}));
+  EXPECT_EQ(running_roles(up.state()), (std::set<std::string>{"monolith", "like", "gateway"}));
 }
 
 }  // namespace

@@ -141,4 +141,12 @@ std::vector<std::string> missing_binaries() {
   return missing;
 }
 
+std::set<std::string> running_roles(const boost::json::value& state) {
+  std::set<std::string> roles;
+  for (const auto& child : children_of(state))
+    if (child.pid > 0)
+      roles.insert(child.role);
+  return roles;
+}
+
 }  // namespace mysfits::testing

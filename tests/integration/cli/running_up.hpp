@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ struct ChildProcess {
   std::uint16_t port;
 };
 std::vector<ChildProcess> children_of(const boost::json::value& state);
+
+// The roles ("monolith", "like", "adopt", "gateway") of the children running now.
+std::set<std::string> running_roles(const boost::json::value& state);
 
 // True when the pid names no process, or only a zombie (killed, not yet reaped by whoever
 // inherited it).
