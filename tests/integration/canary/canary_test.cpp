@@ -164,6 +164,35 @@ TEST(Canary, ACandidateThatFailsOneLikeInFiveIsRolledBackInItsFirstStep) {
   EXPECT_EQ(up.process().signal_and_wait(SIGTERM, 30s), 0) << up.process().log();
 }
 
+TEST(Canary, CtrlCInTheCommandAbortsTheCanaryAndRollsBack) {
+  RunningUp up({"--stage", "like"});
+  ASSERT_TRUE(up.wait_serving()) << up.process().log();
+  Process cli(bin_path("mysfits"),
+              {"migrate", "--to", "like-adopt", "--canary", "10,100", "--step", "60", "--port",
+               std::to_string(up.port())},
+              {{"XDG_RUNTIME_DIR", up.runtime_dir()}});
+  // Polls until the first step holds its weight.
+  const auto control = port_named(up, "control");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  bool holding = false;
+  while (!holding && std::chrono::steady_clock::now() < deadline) {
+    const auto answer = http(control, "GET", "/canary");
+    holding =
+        answer.status == 200 && !boost::json::parse(answer.body).at("steps").as_array().empty();
+    if (!holding)
+      std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(holding) << cli.log();
+  EXPECT_EQ(cli.signal_and_wait(SIGINT, 30s), 1) << cli.log();
+  EXPECT_NE(cli.log().find("aborted"), std::string::npos) << cli.log();
+  EXPECT_NE(cli.log().find("back at stage like"), std::string::npos) << cli.log();
+  const auto report = boost::json::parse(http(control, "GET", "/canary").body);
+  EXPECT_EQ(report.at("state").as_string(), "aborted") << report;
+  EXPECT_EQ(running_roles(up.state()), (std::set<std::string>{"monolith", "like", "gateway"}));
+  EXPECT_EQ(http(up.port(), "GET", "/mysfits").status, 200);
+  EXPECT_EQ(up.process().signal_and_wait(SIGTERM, 30s), 0) << up.process().log();
+}
+
 TEST(Canary, WhatCannotBeCanariedIsRefusedAndChangesNothing) {
   RunningUp up({"--stage", "like-adopt"});
   ASSERT_TRUE(up.wait_serving()) << up.process().log();

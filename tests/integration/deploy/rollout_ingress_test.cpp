@@ -10,11 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "manifest_set.hpp"
-#include "support/http_probe.hpp"
 #include "support/process.hpp"
+#include "support/weighted_split.hpp"
 
 namespace mysfits::testing::deploy {
 namespace {
@@ -77,93 +76,23 @@ TEST(RolloutIngress, RoutesTheCanaryRuleByEachWeightArgoRolloutsWrites) {
   }
 }
 
-// Requests served by the targets of target group `upstream` ("service:port"), from the status.
-long long served(std::uint16_t admin_port, const std::string& upstream) {
-  const auto status = http(admin_port, "GET", "/status.json");
-  if (status.status != 200)
-    return -1;
-  const auto parsed = boost::json::parse(status.body);
-  for (const auto& group : parsed.at("target_groups").as_array()) {
-    if (group.at("upstream").as_string() != upstream)
-      continue;
-    long long total = 0;
-    for (const auto& target : group.at("targets").as_array())
-      total += target.at("requests").to_number<long long>();
-    return total;
-  }
-  return -1;
-}
-
-bool all_healthy(std::uint16_t admin_port) {
-  const auto status = http(admin_port, "GET", "/status.json");
-  if (status.status != 200)
-    return false;
-  const auto parsed = boost::json::parse(status.body);
-  for (const auto& group : parsed.at("target_groups").as_array()) {
-    for (const auto& target : group.at("targets").as_array()) {
-      if (target.at("state").as_string() != "healthy")
-        return false;
-    }
-  }
-  return true;
-}
-
 TEST(RolloutIngress, TheGatewaySplitsTrafficByTheCanaryWeight) {
-  // Two monoliths stand in for the stable and the canary pods: what matters is which target
-  // group the gateway picks, which its status counts.
-  std::vector<std::unique_ptr<Process>> pods;
-  std::vector<std::uint16_t> ports;
-  for (const char* name : {"stable", "canary"}) {
-    ports.push_back(free_port());
-    pods.push_back(
-        std::make_unique<Process>(bin_path("mysfits-monolith"), std::vector<std::string>{},
-                                  std::map<std::string, std::string>{
-                                      {"HOST", "127.0.0.1"},
-                                      {"PORT", std::to_string(ports.back())},
-                                      {"MYSFITS_DB", temp_dir() + "/rollout-" + name + ".db"}}));
-    ASSERT_TRUE(wait_ready(ports.back(), "/readyz", 20s, pods.back().get())) << pods.back()->log();
-  }
-  const auto at = [](std::uint16_t port) { return "127.0.0.1:" + std::to_string(port); };
-  const auto port = free_port();
-  const auto admin_port = free_port();
-  Process gateway(bin_path("mysfits-gateway"), {"--host",
-                                                "127.0.0.1",
-                                                "--port",
-                                                std::to_string(port),
-                                                "--admin-port",
-                                                std::to_string(admin_port),
-                                                "--ingress",
-                                                ingress_at_weight(10),
-                                                "--health-check-speedup",
-                                                "20",
-                                                "--upstream",
-                                                kLike + "-stable:80=" + at(ports[0]),
-                                                "--upstream",
-                                                kLike + "-canary:80=" + at(ports[1]),
-                                                "--upstream",
-                                                kAdopt + "-stable:80=" + at(ports[0]),
-                                                "--upstream",
-                                                kAdopt + "-canary:80=" + at(ports[1]),
-                                                "--upstream",
-                                                kNolike + ":80=" + at(ports[0])});
-  ASSERT_TRUE(wait_ready(admin_port, "/readyz", 20s, &gateway)) << gateway.log();
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (!all_healthy(admin_port) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);  // polling health checks, not a synchronisation
-  ASSERT_TRUE(all_healthy(admin_port)) << http(admin_port, "GET", "/status.json").body;
-
   constexpr int kRequests = 2000;
-  for (int i = 0; i < kRequests; ++i)
-    ASSERT_EQ(http(port, "POST", "/mysfits/rollout-weight/like").status, 404);  // unknown id
-  const auto to_canary = served(admin_port, kLike + "-canary:80");
-  const auto to_stable = served(admin_port, kLike + "-stable:80");
+  const auto served = split_requests(ingress_at_weight(10),
+                                     {{kLike + "-stable:80", 0},
+                                      {kLike + "-canary:80", 1},
+                                      {kAdopt + "-stable:80", 0},
+                                      {kAdopt + "-canary:80", 1},
+                                      {kNolike + ":80", 0}},
+                                     "/mysfits/rollout-weight/like", kRequests, 404);  // unknown id
+  const auto to_canary = served.count(kLike + "-canary:80") ? served.at(kLike + "-canary:80") : 0;
+  const auto to_stable = served.count(kLike + "-stable:80") ? served.at(kLike + "-stable:80") : 0;
   std::cout << "canary weight 10: " << to_canary << " of " << kRequests << " to the canary, "
             << to_stable << " to stable\n";
-  EXPECT_EQ(to_canary + to_stable, kRequests);
-  // 10 % of 2,000 is 200 with a standard deviation of 13.4 (binomial); five deviations either
-  // side leave a chance of about one in a million to fail a correct split.
-  EXPECT_GE(to_canary, 133) << to_canary << " of " << kRequests << " to the canary";
-  EXPECT_LE(to_canary, 267) << to_canary << " of " << kRequests << " to the canary";
+  EXPECT_EQ(to_canary + to_stable, static_cast<std::uint64_t>(kRequests));
+  const auto bounds = binomial_bounds(kRequests, 0.10);
+  EXPECT_GE(to_canary, bounds.low) << to_canary << " of " << kRequests << " to the canary";
+  EXPECT_LE(to_canary, bounds.high) << to_canary << " of " << kRequests << " to the canary";
 }
 
 }  // namespace
