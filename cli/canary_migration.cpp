@@ -131,7 +131,7 @@ asio::awaitable<Verdict> analyse_step(CanaryControl& control, const CanarySpec& 
     }
     if (verdict == Verdict::kInconclusive) {
       verdict = Verdict::kBreach;
-      reason = fmt::format("inconclusive after {} windows: {}", step.windows, reason);
+      reason = "still inconclusive: " + reason;
     }
     step.verdict = verdict_name(verdict);
     step.reason = reason;

@@ -120,8 +120,12 @@ TEST(CanaryReportJson, RoundTripsWithAnUnboundedP99AsNull) {
   EXPECT_NE(line.find("step 1/2"), std::string::npos) << line;
   EXPECT_NE(line.find(" 10%"), std::string::npos) << line;
   EXPECT_NE(line.find("breach: 5xx rate 20.0 %"), std::string::npos) << line;
-  const auto summary = canary_summary(*back);
-  EXPECT_NE(summary.find("failed: canary failed at 10%"), std::string::npos) << summary;
+  EXPECT_EQ(canary_outcome(*back), "failed: canary failed at 10%");
+  const auto header = canary_header(*back);
+  EXPECT_NE(header.find("canary from stage monolith to like: 10%, 100% of the moved routes to "
+                        "mythical-mysfits-like"),
+            std::string::npos)
+      << header;
 }
 
 TEST(CanaryRefusal, OnlyAStageThatAddsServicesCanBeCanaried) {

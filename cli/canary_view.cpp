@@ -45,12 +45,16 @@ std::string canary_step_line(const CanaryReport& report, std::size_t index) {
   return line;
 }
 
-std::string canary_summary(const CanaryReport& report) {
-  std::string text = fmt::format("canary from stage {} to {} ({}):\n", report.from, report.to,
-                                 fmt::join(report.services, ", "));
-  for (std::size_t i = 0; i < report.steps.size(); ++i)
-    text += "  " + canary_step_line(report, i) + "\n";
-  return text + report.state + ": " + report.message + "\n";
+std::string canary_header(const CanaryReport& report) {
+  return fmt::format(
+      "canary from stage {} to {}: {} of the moved routes to {}, {:g} s each "
+      "(Ctrl-C aborts and rolls back)",
+      report.from, report.to, fmt::format("{}%", fmt::join(report.spec.weights, "%, ")),
+      fmt::join(report.services, ", "), static_cast<double>(report.spec.step.count()) / 1000.0);
+}
+
+std::string canary_outcome(const CanaryReport& report) {
+  return report.state + ": " + report.message;
 }
 
 namespace {
@@ -89,6 +93,7 @@ asio::awaitable<int> follow(std::uint16_t port, CanaryReport report, bool termin
                    asio::detached);
   });
   std::size_t shown = 0;
+  bool headed = false;
   int misses = 0;
   asio::steady_timer pause(executor);
   while (!report.finished()) {
@@ -105,10 +110,14 @@ asio::awaitable<int> follow(std::uint16_t port, CanaryReport report, bool termin
     }
     misses = 0;
     report = std::move(*now);
+    if (!headed && !report.from.empty()) {
+      std::cout << canary_header(report) << std::endl;
+      headed = true;
+    }
     show_progress(report, shown, terminal);
   }
   interrupt.cancel();
-  std::cout << canary_summary(report);
+  std::cout << canary_outcome(report) << std::endl;
   co_return report.state == "succeeded" ? 0 : 1;
 }
 

@@ -10,8 +10,10 @@ namespace mysfits::cli {
 // verdict's reason; a running step shows its live counts. Pure, for tests.
 std::string canary_step_line(const CanaryReport& report, std::size_t index);
 
-// What `mysfits migrate --canary` prints at the end: one line per step, then the outcome.
-std::string canary_summary(const CanaryReport& report);
+// What `mysfits migrate --canary` prints around the step lines: the header before them, the
+// outcome after.
+std::string canary_header(const CanaryReport& report);
+std::string canary_outcome(const CanaryReport& report);
 
 // Follows the canary the running `mysfits up` (its control endpoint on control_port) was just
 // asked for: a line per step (rewritten in place with live counts when out is a terminal),

@@ -107,8 +107,6 @@ int start_canary(const MigrateOptions& options) {
                     ? std::string(message->as_string()) + " (" + std::to_string(answer.status) + ")"
                     : "mysfits up on port " + std::to_string(options.port) + " did not answer");
   }
-  std::cout << "canary to stage " << options.to << ": weights " << options.canary << ", "
-            << options.step_seconds << " s each; Ctrl-C aborts and rolls back\n";
   return follow_canary(control, *report, ::isatty(STDOUT_FILENO) == 1);
 }
 
