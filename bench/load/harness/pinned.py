@@ -12,6 +12,15 @@ from .scenarios import PLACEHOLDER_IDS, catalog_ids, measure, start_ready, wait_
 
 SERVER_CPUS = "0"
 WRK_CPUS = "1"
+# The fake DynamoDB and its TLS front stand for a remote service: they run beside wrk, not on
+# the server's CPU, so the monolith's CPU is its own. Paced runs leave wrk room for them.
+STORE_CPUS = "1"
+# The DynamoDB comparison runs every store at one offered rate (requests per second), well
+# below what the monolith can do on either store, so that CPU per request compares like with
+# like (at saturation, batching and idle wake-ups differ).
+PACED_RATE = 4000
+ADDED_LATENCY_MS = 5
+LATENCY_CONNECTIONS = 64
 LIKE_STAGE = "deploy/k8s/stages/like/ingress.yaml"
 
 
@@ -108,4 +117,64 @@ def seed_group(run):
                 route="POST /mysfits/{id}/like")
 
 
-GROUPS = {"pin-proxy": proxy_group, "pin-monolith": monolith_group, "pin-seed": seed_group}
+def _monolith_on(run, services, store):
+    """Starts the store ("sqlite", "dynamodb-http", "dynamodb-tls") and the monolith on it;
+    returns the processes to account CPU to, the monolith's port and the counters to read."""
+    if store == "sqlite":
+        mono, port = systems.monolith(run.binaries, run.work_dir, "monolith", threads=1,
+                                      cpus=SERVER_CPUS)
+        start_ready(services, mono, f"http://127.0.0.1:{port}/readyz")
+        return [mono], port, None
+    fake, fake_port = systems.fake_dynamodb(run.binaries, run.work_dir, cpus=STORE_CPUS)
+    start_ready(services, fake, f"http://127.0.0.1:{fake_port}/readyz")
+    processes, counters = [fake], None
+    endpoint, ca_file = f"http://127.0.0.1:{fake_port}", None
+    if store == "dynamodb-tls":
+        front, front_port, status_port, ca_file, accepted = systems.tls_front(
+            run.work_dir, "tls-front", fake_port, cpus=STORE_CPUS)
+        start_ready(services, front, f"http://127.0.0.1:{status_port}/status")
+        processes.append(front)
+        endpoint = f"https://127.0.0.1:{front_port}"
+        counters = {"tls_connections_accepted": accepted}
+    mono, port = systems.monolith(run.binaries, run.work_dir, "monolith", threads=1,
+                                  cpus=SERVER_CPUS, env=systems.dynamodb_env(endpoint, ca_file))
+    start_ready(services, mono, f"http://127.0.0.1:{port}/readyz")
+    return [mono] + processes, port, counters
+
+
+def dynamodb_group(run):
+    """The monolith's GET /mysfits/{id} and like on SQLite, on the fake DynamoDB over plain HTTP
+    and over TLS (nginx front, a CA made for the run), all paced to PACED_RATE; then GET on a
+    DynamoDB 5 ms away with 64 connections, unpaced: the client's pool must not be the cap.
+    A quick run (the smoke test) does the reads of each store only."""
+    for store in ("sqlite", "dynamodb-http", "dynamodb-tls"):
+        with Services() as services:
+            processes, port, counters = _monolith_on(run, services, store)
+            run.ids = catalog_ids(port)
+            measure(run, f"pin-store-{store}-profile", f"monolith GET /mysfits/{{id}} on {store}, "
+                    f"paced {PACED_RATE}/s", processes, port, "get_profile.lua",
+                    rate=PACED_RATE, counters=counters, route="GET /mysfits/{id}")
+            if run.quick:
+                continue
+            measure(run, f"pin-store-{store}-like", f"monolith POST like on {store}, paced "
+                    f"{PACED_RATE}/s", processes, port, "like.lua", rate=PACED_RATE,
+                    counters=counters, audit_port=port, route="POST /mysfits/{id}/like")
+    if run.quick:
+        return
+    with Services() as services:
+        fake, fake_port = systems.fake_dynamodb(run.binaries, run.work_dir,
+                                                latency_ms=ADDED_LATENCY_MS, cpus=STORE_CPUS)
+        start_ready(services, fake, f"http://127.0.0.1:{fake_port}/readyz")
+        mono, port = systems.monolith(
+            run.binaries, run.work_dir, "monolith", threads=1, cpus=SERVER_CPUS,
+            env=systems.dynamodb_env(f"http://127.0.0.1:{fake_port}"))
+        start_ready(services, mono, f"http://127.0.0.1:{port}/readyz")
+        run.ids = catalog_ids(port)
+        measure(run, "pin-store-latency", f"monolith GET /mysfits/{{id}} on dynamodb-http "
+                f"{ADDED_LATENCY_MS} ms away, {LATENCY_CONNECTIONS} connections", [mono, fake],
+                port, "get_profile.lua", connections=LATENCY_CONNECTIONS,
+                route="GET /mysfits/{id}")
+
+
+GROUPS = {"pin-proxy": proxy_group, "pin-monolith": monolith_group, "pin-seed": seed_group,
+          "pin-dynamodb": dynamodb_group}

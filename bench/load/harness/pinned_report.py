@@ -85,6 +85,48 @@ def targets(results):
                           f"{_ms(peer['result']['p99_us']):.1f} ms")
         rows.append(("monolith at 1,024 connections: p99 within 2x nginx fixed", _verdict(ok),
                      "; ".join(detail)))
+    rows += dynamodb_targets(results)
+    return rows
+
+
+def _monolith_cpu(results, key):
+    entry = _one(results, key)
+    return entry["cpu_us_per_request"].get("monolith") if entry else None
+
+
+def dynamodb_targets(results):
+    """The DynamoDB path against the fake, at the SQLite run's offered rate: the monolith's own
+    CPU per request, pooled TLS connections, and throughput with 5 ms of added latency."""
+    rows = []
+    for route, kind in (("GET /mysfits/{id}", "profile"), ("like", "like")):
+        sqlite = _monolith_cpu(results, f"pin-store-sqlite-{kind}")
+        http = _monolith_cpu(results, f"pin-store-dynamodb-http-{kind}")
+        tls = _monolith_cpu(results, f"pin-store-dynamodb-tls-{kind}")
+        if None in (sqlite, http, tls):
+            continue
+        rows.append((f"monolith CPU per {route} on DynamoDB/HTTP <= SQLite + 20 us",
+                     _verdict(http <= sqlite + 20), f"{http:.1f} vs {sqlite:.1f} us "
+                     f"(+{http - sqlite:.1f})"))
+        rows.append((f"monolith CPU per {route}: TLS adds <= 10 us over HTTP",
+                     _verdict(tls <= http + 10), f"{tls:.1f} vs {http:.1f} us "
+                     f"(+{tls - http:.1f})"))
+    tls_runs = _entries(results, r"pin-store-dynamodb-tls-\w+")
+    if tls_runs:
+        # The client may open up to one connection per request in flight (wrk's connections)
+        # while its pool fills; a handshake per request would be thousands.
+        accepted = [(e["counters"].get("tls_connections_accepted", 0), e["result"]["requests"],
+                     e["connections"]) for e in tls_runs]
+        ok = all(n <= conns for n, _, conns in accepted)
+        rows.append(("no TLS handshake per request in steady state (connections the TLS front "
+                     "accepted during the measured run)", _verdict(ok),
+                     "; ".join(f"{n} for {requests:,} requests" for n, requests, _ in accepted)))
+    latency = _one(results, "pin-store-latency")
+    if latency:
+        ceiling = latency["connections"] / 0.005
+        rps = latency["result"]["rps"]
+        rows.append((f"{latency['connections']} connections to a DynamoDB 5 ms away: >= 80% of "
+                     f"{latency['connections']} / 5 ms", _verdict(rps >= 0.8 * ceiling),
+                     f"{rps:,.0f} req/s = {rps / ceiling:.0%} of {ceiling:,.0f}"))
     return rows
 
 
@@ -103,6 +145,8 @@ def render(results, info, command, load_before, load_after):
     for entry in results:
         r = entry["result"]
         cpu = ", ".join(f"{name} {us:.1f}" for name, us in entry["cpu_us_per_request"].items())
+        cpu += "".join(f"; {name.replace('_', ' ')}: {n}"
+                       for name, n in entry.get("counters", {}).items())
         lines.append(f"| {entry['label']} | {entry.get('connections', '')} | {r['rps']:,.0f} | "
                      f"{_ms(r['p50_us']):.2f} | {_ms(r['p99_us']):.2f} | {_ms(r['max_us']):.1f} | "
                      f"{r['errors']['timeout']} | {cpu} |")

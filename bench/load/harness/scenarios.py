@@ -65,20 +65,24 @@ def unexpected_statuses(result, script):
 
 
 def measure(run, key, label, services, port, script, duration=None, audit_port=None,
-            route="", connections=None, warmup=None):
+            route="", connections=None, warmup=None, rate=None, counters=None):
     """One scenario; connections and warmup (seconds, 0 for none: a cold first burst) default to
-    the run's."""
+    the run's. rate: requests per second offered in total (paced), None for as fast as answered.
+    counters: name -> function returning a number, read after the warm-up and after the run; the
+    entry records each one's growth over the run (e.g. connections a TLS front accepted)."""
     duration = duration or run.duration
     connections = connections or run.connections
     warmup = run.warmup if warmup is None else warmup
     url = f"http://127.0.0.1:{port}/"
     if warmup:
-        wrk.run(url, script, warmup, run.ids, run.work_dir, connections, cpus=run.wrk_cpus)
+        wrk.run(url, script, warmup, run.ids, run.work_dir, connections, cpus=run.wrk_cpus,
+                rate=rate)
     before = settled_likes(audit_port, run.ids) if audit_port else None
+    counted_before = {name: read() for name, read in (counters or {}).items()}
     cpu_before = {s.name: s.cpu_seconds() for s in services}
     with wrk.RssSampler(services) as sampler:
         result = wrk.run(url, script, duration, run.ids, run.work_dir, connections,
-                         cpus=run.wrk_cpus)
+                         cpus=run.wrk_cpus, rate=rate)
     cpu = {}
     for s in services:
         now = s.cpu_seconds()
@@ -87,8 +91,9 @@ def measure(run, key, label, services, port, script, duration=None, audit_port=N
     crashed = [s.name for s in services if not s.alive()]
     if crashed:
         raise StartError(f"{', '.join(crashed)} died during {label}")
+    counted = {name: read() - counted_before[name] for name, read in (counters or {}).items()}
     entry = {"key": key, "label": label, "route": route, "duration_s": duration,
-             "connections": connections,
+             "connections": connections, "offered_rps": rate, "counters": counted,
              "result": result, "rss": {n: rss_summary(s) for n, s in sampler.samples.items()},
              "cpu_us_per_request": cpu, "audit": None}
     if audit_port:

@@ -15,13 +15,16 @@ class WrkError(RuntimeError):
     pass
 
 
-def compose_script(scenario_script, out_dir):
-    """wrk takes one script: the prelude, the scenario, then the shared result reporter."""
+def compose_script(scenario_script, out_dir, paced=False):
+    """wrk takes one script: the prelude, the scenario, pacing.lua when paced, then the shared
+    result reporter."""
     parts = []
-    for name in ("prelude.lua", scenario_script, "result.lua"):
+    names = ("prelude.lua", scenario_script) + (("pacing.lua",) if paced else ()) + ("result.lua",)
+    for name in names:
         with open(os.path.join(LUA_DIR, name)) as f:
             parts.append(f"-- {name}\n{f.read()}")
-    path = os.path.join(out_dir, f"wrk-{os.path.splitext(scenario_script)[0]}.lua")
+    path = os.path.join(out_dir, f"wrk-{os.path.splitext(scenario_script)[0]}"
+                        f"{'-paced' if paced else ''}.lua")
     with open(path, "w") as f:
         f.write("\n".join(parts))
     return path
@@ -58,15 +61,19 @@ class RssSampler:
 
 
 def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeout_s=2,
-        cpus=None):
-    """Runs wrk (on the CPUs cpus when given) and returns its figures (see lua/result.lua) plus
-    req/s."""
+        cpus=None, rate=None):
+    """Runs wrk (on the CPUs cpus when given; paced to rate requests per second in total when
+    given) and returns its figures (see lua/result.lua) plus req/s."""
     pin = ["taskset", "-c", cpus] if cpus is not None else []
+    if rate is not None and threads != 1:
+        raise WrkError("a paced run needs one wrk thread (pacing.lua keeps one schedule)")
     argv = pin + ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration_s}s",
-                  f"--timeout={timeout_s}s", "-s", compose_script(script, out_dir), url,
+                  f"--timeout={timeout_s}s", "-s",
+                  compose_script(script, out_dir, paced=rate is not None), url,
                   "--", ",".join(ids)]
+    env = dict(os.environ, MYSFITS_RATE=str(rate)) if rate is not None else None
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    completed = subprocess.run(argv, capture_output=True, text=True,
+    completed = subprocess.run(argv, capture_output=True, text=True, env=env,
                                timeout=duration_s + timeout_s + 30)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
@@ -83,7 +90,8 @@ def run(url, script, duration_s, ids, out_dir, connections=16, threads=1, timeou
     # The load generator's own CPU: it shares the cores with what it measures.
     wrk_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result["wrk_cpu_us_per_request"] = wrk_cpu * 1e6 / max(result["requests"], 1)
-    shown = argv[:len(pin) + 5] + [f"-s bench/load/lua/{script} (with prelude.lua, result.lua)",
-                                   url, "-- <catalog ids>"]
+    shown = ([f"MYSFITS_RATE={rate}"] if rate is not None else []) + argv[:len(pin) + 5] + [
+        f"-s bench/load/lua/{script} (with prelude.lua, {'pacing.lua, ' if rate else ''}"
+        "result.lua)", url, "-- <catalog ids>"]
     result["argv"] = " ".join(shown)
     return result
