@@ -1,7 +1,8 @@
 #include "store/dynamodb/sigv4.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <algorithm>
 #include <cctype>
@@ -95,8 +96,10 @@ std::string canonical_query(std::string_view query) {
 }
 
 // Lower-case name -> comma-joined canonical values, sorted by name.
-std::map<std::string, std::string> canonical_headers(const Headers& headers) {
-  std::map<std::string, std::string> out;
+using CanonicalHeaders = std::map<std::string, std::string>;
+
+CanonicalHeaders canonical_headers(const Headers& headers) {
+  CanonicalHeaders out;
   for (const auto& [name, value] : headers) {
     std::string& slot = out[lower(name)];
     if (!slot.empty()) {
@@ -105,6 +108,74 @@ std::map<std::string, std::string> canonical_headers(const Headers& headers) {
     slot += canonical_header_value(value);
   }
   return out;
+}
+
+std::string names_of(const CanonicalHeaders& headers) {
+  std::string out;
+  for (const auto& entry : headers) {
+    if (!out.empty()) {
+      out.push_back(';');
+    }
+    out += entry.first;
+  }
+  return out;
+}
+
+// The canonical request, from headers already in canonical form (sign() needs them twice).
+std::string canonical_request(const SignableRequest& request, const CanonicalHeaders& headers) {
+  std::string out = request.method;
+  out.push_back('\n');
+  out += uri_encode(request.path.empty() ? "/" : request.path, true);
+  out.push_back('\n');
+  out += canonical_query(request.query);
+  out.push_back('\n');
+  for (const auto& [name, value] : headers) {
+    out += name;
+    out.push_back(':');
+    out += value;
+    out.push_back('\n');
+  }
+  out.push_back('\n');
+  out += names_of(headers);
+  out.push_back('\n');
+  out += sha256_hex(request.payload);
+  return out;
+}
+
+// OpenSSL 3 looks an algorithm up by name on every one-shot call (EVP_sha256(), HMAC()): a
+// locked table search that cost more than the hashing of a request. Fetched once instead, and
+// the HMAC context kept per thread and re-keyed for each use.
+const EVP_MD* sha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) {
+    throw std::runtime_error("OpenSSL has no SHA-256");
+  }
+  return md;
+}
+
+EVP_MAC_CTX* hmac_sha256_context() {
+  struct Context {
+    EVP_MAC_CTX* ctx = nullptr;
+    Context() {
+      EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+      ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+      EVP_MAC_free(mac);  // the context holds its own reference
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+          OSSL_PARAM_construct_end()};
+      if (ctx != nullptr && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = nullptr;
+      }
+    }
+    ~Context() { EVP_MAC_CTX_free(ctx); }
+  };
+  thread_local Context context;
+  if (context.ctx == nullptr) {
+    throw std::runtime_error("OpenSSL has no HMAC-SHA256");
+  }
+  return context.ctx;
 }
 
 }  // namespace
@@ -123,7 +194,7 @@ std::string hex(const unsigned char* data, std::size_t size) {
 std::string sha256_hex(std::string_view data) {
   Digest digest{};
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return hex(digest.data(), size);
@@ -131,10 +202,12 @@ std::string sha256_hex(std::string_view data) {
 
 Digest hmac_sha256(std::string_view key, std::string_view data) {
   Digest digest{};
-  unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(),
-           &size) == nullptr) {
+  std::size_t size = 0;
+  EVP_MAC_CTX* ctx = hmac_sha256_context();
+  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) !=
+          1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, digest.data(), &size, digest.size()) != 1) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return digest;
@@ -168,34 +241,11 @@ std::string amz_date(std::chrono::system_clock::time_point time) {
 }
 
 std::string signed_header_names(const Headers& headers) {
-  std::string out;
-  for (const auto& entry : canonical_headers(headers)) {
-    if (!out.empty()) {
-      out.push_back(';');
-    }
-    out += entry.first;
-  }
-  return out;
+  return names_of(canonical_headers(headers));
 }
 
 std::string canonical_request(const SignableRequest& request) {
-  std::string out = request.method;
-  out.push_back('\n');
-  out += uri_encode(request.path.empty() ? "/" : request.path, true);
-  out.push_back('\n');
-  out += canonical_query(request.query);
-  out.push_back('\n');
-  for (const auto& [name, value] : canonical_headers(request.headers)) {
-    out += name;
-    out.push_back(':');
-    out += value;
-    out.push_back('\n');
-  }
-  out.push_back('\n');
-  out += signed_header_names(request.headers);
-  out.push_back('\n');
-  out += sha256_hex(request.payload);
-  return out;
+  return canonical_request(request, canonical_headers(request.headers));
 }
 
 std::string string_to_sign(std::string_view date_time, const SigningScope& scope,
@@ -250,14 +300,15 @@ void sign(SignableRequest& request, const SigningKeys& keys, const SigningScope&
   if (!keys.session_token.empty()) {
     request.headers.emplace_back("X-Amz-Security-Token", keys.session_token);
   }
-  std::string to_sign = string_to_sign(date_time, scope, canonical_request(request));
+  const CanonicalHeaders headers = canonical_headers(request.headers);
+  std::string to_sign = string_to_sign(date_time, scope, canonical_request(request, headers));
   thread_local SigningKeyCache keys_of_this_thread;
   const Digest& key =
       keys_of_this_thread.key(keys.secret_access_key, date_time.substr(0, 8), scope);
   std::string authorization(kAlgorithm);
   authorization += " Credential=" + keys.access_key_id + "/" + date_time.substr(0, 8) + "/" +
                    scope.region + "/" + scope.service +
-                   "/aws4_request, SignedHeaders=" + signed_header_names(request.headers) +
+                   "/aws4_request, SignedHeaders=" + names_of(headers) +
                    ", Signature=" + signature(key, to_sign);
   request.headers.emplace_back("Authorization", std::move(authorization));
 }
