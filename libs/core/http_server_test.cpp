@@ -11,6 +11,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/metrics.hpp"
 #include "core/service_routes.hpp"
@@ -285,6 +286,41 @@ TEST_F(ServerFixture, ReadyzFollowsReadiness) {
   server_->set_ready(false);
   EXPECT_EQ(http(port_, "GET", "/readyz").status, 503);
   EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
+}
+
+// Connections that arrive together are accepted in a batch; the connection limit still holds
+// for every one of them: the first ones are served, those beyond the limit closed unanswered.
+TEST(HttpServerLimits, ConnectionsArrivingTogetherBeyondTheLimitAreClosed) {
+  constexpr std::size_t kLimit = 4;
+  constexpr std::size_t kClients = 12;
+  ServerOptions options;
+  options.threads = 1;
+  options.limits.max_connections = kLimit;
+  HttpServer server(options);
+  Router router;
+  router.get("/hello", [](const Request&) { return Response::json(200, R"({"hi":1})"); });
+  const std::uint16_t port = server.listen("127.0.0.1", 0, router);
+  // Every client is in the listen backlog before the server's loop accepts any of them.
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> clients;
+  for (std::size_t i = 0; i < kClients; ++i) {
+    clients.emplace_back(io);
+    clients.back().connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  }
+  std::thread serving([&server] { server.run(); });
+  const std::string request = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::size_t answered = 0;
+  for (auto& client : clients) {
+    boost::system::error_code ec;
+    boost::asio::write(client, boost::asio::buffer(request), ec);
+    std::array<char, 512> reply{};
+    std::size_t n = ec ? 0 : client.read_some(boost::asio::buffer(reply), ec);
+    if (!ec && status_of(std::string(reply.data(), n)) == 200)
+      ++answered;
+  }
+  server.shutdown();
+  serving.join();
+  EXPECT_EQ(answered, kLimit);
 }
 
 }  // namespace
