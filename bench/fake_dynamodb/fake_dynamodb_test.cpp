@@ -2,8 +2,10 @@
 // reads, likes and adopts; unsigned requests are refused.
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
+#include "core/io_context.hpp"
 #include "integration/dynamodb/dynalite.hpp"
 #include "support/http_probe.hpp"
 #include "support/process.hpp"
@@ -18,10 +20,12 @@ constexpr const char* kTable = "BenchMysfits";
 
 struct FakeDynamoDb {
   std::uint16_t port = free_port();
-  Process process{bin_path("mysfits-fake-dynamodb"),
-                  {"--port", std::to_string(port), "--table", kTable, "--threads", "1"}};
+  Process process;
 
-  FakeDynamoDb() {
+  explicit FakeDynamoDb(int latency_ms = 0)
+      : process(bin_path("mysfits-fake-dynamodb"),
+                {"--port", std::to_string(port), "--table", kTable, "--threads", "1",
+                 "--latency-ms", std::to_string(latency_ms)}) {
     if (!wait_ready(port, "/readyz", 15s, &process))
       ADD_FAILURE() << "fake DynamoDB not ready:\n" << process.log();
   }
@@ -65,6 +69,36 @@ TEST(FakeDynamoDb, RefusesAnUnsignedRequest) {
       signed_request(fake.url(), "Scan", R"({"TableName":"BenchMysfits","Limit":3})");
   EXPECT_EQ(signed_scan.status, 200) << signed_scan.body;
   EXPECT_EQ(json::parse(signed_scan.body).at("Count"), 3);
+}
+
+// More calls in flight than the HTTP client's default idle limit (64): the DynamoDB client keeps
+// every connection it opened, so a second wave of as many calls opens none (over TLS, each
+// would be a handshake).
+TEST(FakeDynamoDb, TheClientKeepsAConnectionForEveryCallInFlight) {
+  constexpr int kInFlight = 100;
+  FakeDynamoDb fake(50);  // slow enough that every call of a wave is in flight at once
+  DirectClient direct(fake.url());
+  boost::asio::io_context io;
+  core::IoScope scope(io);
+  const auto wave = [&] {
+    int answered = 0, ok = 0;
+    for (int i = 0; i < kInFlight; ++i) {
+      direct.client().call("Scan", {{"TableName", kTable}, {"Limit", 1}},
+                           [&](store::dynamodb::Reply reply) {
+                             ++answered;
+                             ok += reply.result ? 1 : 0;
+                           });
+    }
+    // Not io.run(): the pool's idle sweep keeps the io_context busy for as long as it waits.
+    while (answered < kInFlight)
+      io.run_one();
+    return ok;
+  };
+  ASSERT_EQ(wave(), kInFlight);
+  const auto opened = direct.client().stats().connections_opened;
+  EXPECT_EQ(opened, static_cast<std::uint64_t>(kInFlight));
+  ASSERT_EQ(wave(), kInFlight);
+  EXPECT_EQ(direct.client().stats().connections_opened, opened) << "connections were reopened";
 }
 
 }  // namespace

@@ -61,6 +61,11 @@ DynamoDbClient::DynamoDbClient(ClientSettings settings, credentials::Chain& chai
   core::ClientOptions options;
   options.connect_timeout = std::min(settings_.attempt_timeout, std::chrono::milliseconds(1'000));
   options.request_timeout = settings_.attempt_timeout;
+  // Every connection opened is kept for the next call (idle_timeout closes those a quieter
+  // moment leaves unused): with more calls in flight than the default idle limit, connections
+  // were closed as they came back and opened again for the next call, each a TLS handshake
+  // (956 in 5 s with 128 calls in flight, throughput down to a third).
+  options.max_idle_per_thread = options.max_open_per_thread;
   http_ = std::make_unique<core::HttpClient>(endpoint_, options);
 }
 
