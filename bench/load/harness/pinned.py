@@ -21,6 +21,7 @@ STORE_CPUS = "1"
 PACED_RATE = 4000
 ADDED_LATENCY_MS = 5
 LATENCY_CONNECTIONS = 64
+TLS_POOL_CONNECTIONS = 128  # past the HTTP client's default of 64 idle connections per thread
 LIKE_STAGE = "deploy/k8s/stages/like/ingress.yaml"
 
 
@@ -161,6 +162,11 @@ def dynamodb_group(run):
                     counters=counters, audit_port=port, route="POST /mysfits/{id}/like")
     if run.quick:
         return
+    _latency_scenario(run)
+    _tls_pool_scenario(run)
+
+
+def _latency_scenario(run):
     with Services() as services:
         fake, fake_port = systems.fake_dynamodb(run.binaries, run.work_dir,
                                                 latency_ms=ADDED_LATENCY_MS, cpus=STORE_CPUS)
@@ -174,6 +180,27 @@ def dynamodb_group(run):
                 f"{ADDED_LATENCY_MS} ms away, {LATENCY_CONNECTIONS} connections", [mono, fake],
                 port, "get_profile.lua", connections=LATENCY_CONNECTIONS,
                 route="GET /mysfits/{id}")
+
+
+def _tls_pool_scenario(run):
+    """More calls in flight than the HTTP client's default idle limit, over TLS: a pool that
+    closed connections as they came back would shake hands again and again."""
+    with Services() as services:
+        fake, fake_port = systems.fake_dynamodb(run.binaries, run.work_dir,
+                                                latency_ms=ADDED_LATENCY_MS, cpus=STORE_CPUS)
+        start_ready(services, fake, f"http://127.0.0.1:{fake_port}/readyz")
+        front, front_port, status_port, ca_file, accepted = systems.tls_front(
+            run.work_dir, "tls-front", fake_port, cpus=STORE_CPUS)
+        start_ready(services, front, f"http://127.0.0.1:{status_port}/status")
+        mono, port = systems.monolith(
+            run.binaries, run.work_dir, "monolith", threads=1, cpus=SERVER_CPUS,
+            env=systems.dynamodb_env(f"https://127.0.0.1:{front_port}", ca_file))
+        start_ready(services, mono, f"http://127.0.0.1:{port}/readyz")
+        run.ids = catalog_ids(port)
+        measure(run, "pin-store-dynamodb-tls-pool", f"monolith GET /mysfits/{{id}} on "
+                f"dynamodb-tls {ADDED_LATENCY_MS} ms away, {TLS_POOL_CONNECTIONS} connections",
+                [mono, fake, front], port, "get_profile.lua", connections=TLS_POOL_CONNECTIONS,
+                counters={"tls_connections_accepted": accepted}, route="GET /mysfits/{id}")
 
 
 GROUPS = {"pin-proxy": proxy_group, "pin-monolith": monolith_group, "pin-seed": seed_group,

@@ -110,7 +110,7 @@ def dynamodb_targets(results):
         rows.append((f"monolith CPU per {route}: TLS adds <= 10 us over HTTP",
                      _verdict(tls <= http + 10), f"{tls:.1f} vs {http:.1f} us "
                      f"(+{tls - http:.1f})"))
-    tls_runs = _entries(results, r"pin-store-dynamodb-tls-\w+")
+    tls_runs = _entries(results, r"pin-store-dynamodb-tls-[\w-]+")
     if tls_runs:
         # The client may open up to one connection per request in flight (wrk's connections)
         # while its pool fills; a handshake per request would be thousands.
