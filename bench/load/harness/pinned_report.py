@@ -135,7 +135,9 @@ def render(results, info, command, load_before, load_after):
              f"Servers on CPU 0 with one worker each, wrk on CPU 1. {info['cpu']}; "
              f"commit {info['commit']}; load average "
              f"{load_before} before, {load_after} after.", "",
-             f"Reproduce: `{command}`", "", "## Targets", "",
+             f"Reproduce: `{command}`. Where the time goes for the targets missed (perf "
+             "profiles): [bench/README.md](../README.md#one-cpu-where-the-time-goes).", "",
+             "## Targets", "",
              "| target | verdict | measured |", "|---|---|---|"]
     for name, verdict, detail in targets(results):
         lines.append(f"| {name} | {verdict} | {detail} |")
