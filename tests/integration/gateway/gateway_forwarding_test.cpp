@@ -2,8 +2,11 @@
 // forwarded headers, keep-alive reuse towards targets, and the ALB's own error answers.
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <regex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "gateway_harness.hpp"
 
@@ -118,6 +121,39 @@ TEST(GatewayForwarding, ReusesKeepAliveConnectionsToTargets) {
   }
   // Ten client connections, one target connection (health checks use their own and close it).
   EXPECT_EQ(connections.size(), 1U);
+}
+
+// More requests in flight than the HTTP client's default idle limit (64): every connection the
+// gateway opened to the target comes back to its pool, so a second wave opens none.
+TEST(GatewayForwarding, KeepsEveryTargetConnectionItOpenedForTheNextWave) {
+  constexpr int kInFlight = 100;
+  const auto port = free_port();
+  auto fake = start_fake(port, "app");
+  auto gw = start_gateway(
+      {"--ingress", write_file("wave.yaml", app_ingress()), "--upstream", "app:80=" + addr(port)},
+      /*threads=*/1);
+  const auto wave = [&] {
+    std::mutex mutex;
+    std::set<std::int64_t> connections;
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kInFlight; ++i) {
+      clients.emplace_back([&] {
+        // Slow enough that every request of the wave is at the target at once.
+        auto e = echo(http(gw.port, "GET", "/__delay/300"));
+        std::lock_guard lock(mutex);
+        connections.insert(e.empty() ? -1 : e.at("connection").as_int64());
+      });
+    }
+    for (auto& client : clients)
+      client.join();
+    return connections;
+  };
+  const auto first = wave();
+  ASSERT_FALSE(first.contains(-1)) << "a request of the first wave failed";
+  const auto second = wave();
+  ASSERT_FALSE(second.contains(-1)) << "a request of the second wave failed";
+  for (auto connection : second)
+    EXPECT_TRUE(first.contains(connection)) << "connection " << connection << " is new";
 }
 
 TEST(GatewayForwarding, NoRegisteredTargetIs503) {
