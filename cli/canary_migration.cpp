@@ -27,19 +27,12 @@ using std::chrono::milliseconds;
 constexpr milliseconds kPollInterval{250};
 constexpr milliseconds kGatewayTimeout{2'000};
 
-std::set<std::string> role_set(Stage stage) {
-  std::set<std::string> roles;
-  for (const auto& role : roles_for(stage))
-    roles.emplace(role.role);
-  return roles;
-}
-
 // The Kubernetes Services of what `to` adds to `from`: the canary's new target groups.
 std::vector<std::string> new_services(Stage from, Stage to) {
-  const auto before = role_set(from);
+  const auto before = roles_of(from);
   std::vector<std::string> services;
   for (const auto& role : roles_for(to)) {
-    if (before.count(std::string(role.role)) == 0)
+    if (before.count(role.role) == 0)
       services.emplace_back(role.k8s_service);
   }
   return services;
@@ -144,8 +137,8 @@ asio::awaitable<Verdict> analyse_step(CanaryControl& control, const CanarySpec& 
 std::string canary_refusal(Stage from, Stage to) {
   if (from == to)
     return "already at stage " + std::string(stage_name(to));
-  const auto after = role_set(to);
-  for (const auto& role : role_set(from)) {
+  const auto after = roles_of(to);
+  for (const auto& role : roles_of(from)) {
     if (after.count(role) == 0) {
       return "a canary moves routes to the services a stage adds; stage " +
              std::string(stage_name(to)) + " takes " + role + " away: switch without --canary";

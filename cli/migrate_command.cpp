@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <cmath>
 #include <iostream>
@@ -85,18 +83,11 @@ int start_canary(const MigrateOptions& options) {
   spec.exec = exec_overrides(options.exec);
 
   std::string error;
-  auto state = read_up_state(options.port, error);
-  const std::uint16_t control = state ? port_in_state(*state, "control", options.port, error) : 0;
+  const std::uint16_t control = control_port_of(options.port, error);
   if (control == 0)
     return fail(error);
-  boost::asio::io_context io;
-  ProbeResponse answer;
-  boost::asio::co_spawn(
-      io,
-      probe_request(control, "POST", "/canary", boost::json::serialize(to_json(spec)),
-                    std::chrono::milliseconds(10'000)),
-      [&answer](std::exception_ptr, ProbeResponse r) { answer = std::move(r); });
-  io.run();
+  const auto answer = post_to_control(control, "/canary", boost::json::serialize(to_json(spec)),
+                                      std::chrono::milliseconds(10'000));
   auto report = canary_report_from_json(answer.body);
   if (answer.status != 202 || !report) {
     boost::system::error_code ec;

@@ -23,13 +23,6 @@ constexpr milliseconds kReloadDeadline{10'000};
 // reload still reaches it. Local hops take microseconds; this is generous.
 constexpr milliseconds kDeregistrationDelay{500};
 
-std::set<std::string> roles_of(Stage stage) {
-  std::set<std::string> roles;
-  for (const auto& role : roles_for(stage))
-    roles.emplace(role.role);
-  return roles;
-}
-
 // The gateway's configuration generation from its status page; -1 when unknown. A reload
 // error, if any, goes to error.
 boost::asio::awaitable<int> gateway_generation(std::uint16_t admin_port, std::string& error) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "ingress/serving.hpp"
@@ -90,6 +91,13 @@ std::vector<ServiceRole> roles_for(Stage stage) {
       return {kMonolith, kLike, kAdopt};
   }
   return {kMonolith};
+}
+
+std::set<std::string, std::less<>> roles_of(Stage stage) {
+  std::set<std::string, std::less<>> roles;
+  for (const auto& role : roles_for(stage))
+    roles.emplace(role.role);
+  return roles;
 }
 
 std::filesystem::path ingress_path(const UpLayout& layout, Stage stage) {

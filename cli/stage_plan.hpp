@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ struct ServiceRole {
 
 // The monolith first (the others call it), then what the stage splits out.
 std::vector<ServiceRole> roles_for(Stage stage);
+// The same roles by name ("monolith", "like", "adopt").
+std::set<std::string, std::less<>> roles_of(Stage stage);
 
 inline constexpr std::string_view kGatewayRole = "gateway";
 inline constexpr std::string_view kGatewayExecutable = "mysfits-gateway";

@@ -56,20 +56,30 @@ std::uint16_t port_in_state(const boost::json::object& state, const char* key,
   return static_cast<std::uint16_t>(port);
 }
 
+std::uint16_t control_port_of(std::uint16_t gateway_port, std::string& error) {
+  auto state = read_up_state(gateway_port, error);
+  return state ? port_in_state(*state, "control", gateway_port, error) : 0;
+}
+
+ProbeResponse post_to_control(std::uint16_t control_port, const std::string& target,
+                              const std::string& body, std::chrono::milliseconds timeout) {
+  boost::asio::io_context io;
+  ProbeResponse answer;
+  boost::asio::co_spawn(io, probe_request(control_port, "POST", target, body, timeout),
+                        [&answer](std::exception_ptr, ProbeResponse r) { answer = std::move(r); });
+  io.run();
+  return answer;
+}
+
 int ask_up(const std::string& command, std::uint16_t gateway_port, const std::string& target,
            const std::string& body) {
   std::string error;
-  auto state = read_up_state(gateway_port, error);
-  std::uint16_t control = state ? port_in_state(*state, "control", gateway_port, error) : 0;
+  const std::uint16_t control = control_port_of(gateway_port, error);
   if (control == 0) {
     std::cerr << "mysfits " << command << ": " << error << '\n';
     return 1;
   }
-  boost::asio::io_context io;
-  ProbeResponse answer;
-  boost::asio::co_spawn(io, probe_request(control, "POST", target, body, kMigrationTimeout),
-                        [&answer](std::exception_ptr, ProbeResponse r) { answer = std::move(r); });
-  io.run();
+  const auto answer = post_to_control(control, target, body, kMigrationTimeout);
   if (answer.status == 0) {
     std::cerr << "mysfits " << command << ": mysfits up on port " << gateway_port
               << " did not answer (stopped?)\n";

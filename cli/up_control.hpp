@@ -1,9 +1,12 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "cli/http_probe.hpp"
 
 namespace mysfits::cli {
 
@@ -15,6 +18,14 @@ std::optional<boost::json::object> read_up_state(std::uint16_t gateway_port, std
 // a message in error when it is missing (up still starting) or unreadable.
 std::uint16_t port_in_state(const boost::json::object& state, const char* key,
                             std::uint16_t gateway_port, std::string& error);
+
+// The control endpoint's port of the running `mysfits up` whose gateway listens on gateway_port;
+// 0 with a message for people in error when there is none.
+std::uint16_t control_port_of(std::uint16_t gateway_port, std::string& error);
+
+// POST target with body to up's control endpoint, waiting at most timeout (status 0: no answer).
+ProbeResponse post_to_control(std::uint16_t control_port, const std::string& target,
+                              const std::string& body, std::chrono::milliseconds timeout);
 
 // Asks the running `mysfits up` whose gateway listens on gateway_port (found through the state
 // it records) to do something on its control endpoint: POST target with body, waiting until it
